@@ -1,0 +1,130 @@
+package cn.healthcard.hub.server.devservices;
+
+import cn.healthcard.hub.server.HubProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.apache.http.HttpHost;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.RestClient;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.system.ApplicationHome;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Elasticsearch for analytics: an external cluster ({@code hub.elasticsearch.url}) or a local node
+ * started in the background, so the FHIR endpoint does not wait for it. Off with {@code
+ * hub.elasticsearch.enabled=false}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "hub.elasticsearch.enabled", havingValue = "true", matchIfMissing = true)
+public class ElasticsearchConfig {
+  private static final Logger log = LoggerFactory.getLogger(ElasticsearchConfig.class);
+  private static final String VERSION = "8.19.8";
+
+  /** The local node, when no URL is configured; its start completes in the background. */
+  public record LocalNode(ElasticsearchNode node, CompletableFuture<Void> ready)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      ready.cancel(true);
+      node.close();
+    }
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnExpression("'${hub.elasticsearch.url:}' == ''")
+  public LocalNode localElasticsearchNode(HubProperties hub) throws IOException {
+    HubProperties.Elasticsearch es = hub.elasticsearch();
+    Path zip = locateDistribution(es.distribution());
+    ElasticsearchNode node =
+        new ElasticsearchNode(zip, hub.dataDir().resolve("elasticsearch"), es.port(), es.heap());
+    node.start();
+    CompletableFuture<Void> ready =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                node.awaitReady(es.startTimeout());
+                log.info("Elasticsearch ready at {}", node.url());
+              } catch (Exception e) {
+                log.error("Elasticsearch did not start: {}", e.getMessage());
+                throw new IllegalStateException(e);
+              }
+            });
+    return new LocalNode(node, ready);
+  }
+
+  @Bean(destroyMethod = "close")
+  public RestClient elasticsearchRestClient(HubProperties hub) {
+    String url = hub.elasticsearch().url();
+    if (url == null || url.isBlank()) {
+      url = "http://127.0.0.1:" + hub.elasticsearch().port();
+    }
+    return RestClient.builder(HttpHost.create(url)).build();
+  }
+
+  @Bean
+  public HealthIndicator elasticsearchHealthIndicator(
+      RestClient client, org.springframework.beans.factory.ObjectProvider<LocalNode> local) {
+    return () -> {
+      LocalNode node = local.getIfAvailable();
+      if (node != null && !node.ready().isDone()) {
+        return Health.outOfService().withDetail("state", "starting").build();
+      }
+      try {
+        Response response = client.performRequest(new Request("GET", "/_cluster/health"));
+        String body = new String(response.getEntity().getContent().readAllBytes());
+        String status = body.replaceAll(".*\"status\"\\s*:\\s*\"(\\w+)\".*", "$1");
+        Health.Builder health = "red".equals(status) ? Health.down() : Health.up();
+        return health.withDetail("cluster-status", status).build();
+      } catch (IOException e) {
+        return Health.down().withDetail("error", e.getMessage()).build();
+      }
+    };
+  }
+
+  /**
+   * The configured zip, else {@code elasticsearch/elasticsearch.zip} beside the hub jar (the
+   * build puts it there), else the copy in the local Maven repository.
+   */
+  static Path locateDistribution(Path configured) throws IOException {
+    if (configured != null) {
+      if (!Files.isRegularFile(configured)) {
+        throw new IOException("hub.elasticsearch.distribution does not exist: " + configured);
+      }
+      return configured;
+    }
+    Path besideJar =
+        new ApplicationHome(ElasticsearchConfig.class)
+            .getDir()
+            .toPath()
+            .resolve("elasticsearch/elasticsearch.zip");
+    if (Files.isRegularFile(besideJar)) {
+      return besideJar;
+    }
+    Path m2 =
+        Path.of(
+            System.getProperty("user.home"),
+            ".m2/repository/org/elasticsearch/distribution/integ-test-zip/elasticsearch",
+            VERSION,
+            "elasticsearch-" + VERSION + ".zip");
+    if (Files.isRegularFile(m2)) {
+      return m2;
+    }
+    throw new IOException(
+        "No Elasticsearch distribution found (looked at "
+            + besideJar
+            + " and "
+            + m2
+            + "); build with ./mvnw package, set hub.elasticsearch.distribution, point"
+            + " hub.elasticsearch.url at a cluster, or set hub.elasticsearch.enabled=false");
+  }
+}

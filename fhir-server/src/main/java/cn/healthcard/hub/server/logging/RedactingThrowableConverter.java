@@ -1,0 +1,13 @@
+package cn.healthcard.hub.server.logging;
+
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import cn.healthcard.hub.terminology.identity.IdentityNumberRedactor;
+import org.springframework.boot.logging.logback.ExtendedWhitespaceThrowableProxyConverter;
+
+/** Boot's stack-trace rendering, with identity numbers in exception messages masked. */
+public class RedactingThrowableConverter extends ExtendedWhitespaceThrowableProxyConverter {
+  @Override
+  protected String throwableProxyToString(IThrowableProxy proxy) {
+    return IdentityNumberRedactor.redact(super.throwableProxyToString(proxy));
+  }
+}

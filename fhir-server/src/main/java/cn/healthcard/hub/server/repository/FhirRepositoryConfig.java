@@ -1,0 +1,162 @@
+package cn.healthcard.hub.server.repository;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.model.entity.StorageSettings;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.search.IStaleSearchDeletingSvc;
+import ca.uhn.fhir.jpa.search.StaleSearchDeletingSvcImpl;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.jpa.util.ResourceCountCache;
+import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
+import ca.uhn.fhir.jpa.api.IDaoRegistry;
+import ca.uhn.fhir.jpa.provider.DaoRegistryResourceSupportedSvc;
+import cn.healthcard.hub.server.HubProperties;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+
+/**
+ * HAPI FHIR JPA (R4) on the hub's PostgreSQL. The storage settings here are the tuned ones; the
+ * README lists which mattered and why.
+ */
+@Configuration(proxyBeanMethods = false)
+@Import({
+  JpaR4Config.class,
+  ThreadPoolFactoryConfig.class,
+  JpaBatch2Config.class,
+  Batch2JobsConfig.class,
+  SubscriptionChannelConfig.class
+})
+public class FhirRepositoryConfig {
+
+  @Bean
+  public JpaStorageSettings storageSettings() {
+    JpaStorageSettings settings = new JpaStorageSettings();
+    // a reference must point at something that exists; no silent placeholder Patients
+    settings.setAutoCreatePlaceholderReferenceTargets(false);
+    settings.setEnforceReferentialIntegrityOnWrite(true);
+    settings.setEnforceReferentialIntegrityOnDelete(true);
+    // ":missing" indexes double the index rows written for every resource; nobody asks for them
+    settings.setIndexMissingFields(StorageSettings.IndexEnabledEnum.DISABLED);
+    // conditional references (Patient?identifier=...) in transactions resolve from a cache once
+    // seen; safe because the hub never reassigns an identifier to another resource
+    settings.setMatchUrlCacheEnabled(true);
+    // a search result must reflect writes made just before it (a HIS creates then looks up)
+    settings.setReuseCachedSearchResultsForMillis(null);
+    settings.setUniqueIndexesEnabled(true);
+    settings.setAllowMultipleDelete(false);
+    settings.setDeleteExpungeEnabled(false);
+    settings.setExpungeEnabled(false);
+    // resources are served as stored; the client-assigned id policy keeps clients from choosing
+    // ids that might carry personal data (card numbers)
+    settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ALPHANUMERIC);
+    settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.SEQUENTIAL_NUMERIC);
+    settings.setDefaultSearchParamsCanBeOverridden(true);
+    settings.setMarkResourcesForReindexingUponSearchParameterChange(true);
+    settings.setAdvancedHSearchIndexing(false);
+    settings.setStoreResourceInHSearchIndex(false);
+    settings.setBundleBatchPoolSize(4);
+    settings.setBundleBatchMaxPoolSize(8);
+    return settings;
+  }
+
+  @Bean
+  public PartitionSettings partitionSettings() {
+    return new PartitionSettings();
+  }
+
+  @Bean
+  public SubscriptionSettings subscriptionSettings() {
+    return new SubscriptionSettings();
+  }
+
+  @Bean
+  public HapiSchema hapiSchema(DataSource dataSource) {
+    return HapiSchema.migrate(dataSource);
+  }
+
+  @Bean
+  @Primary
+  public LocalContainerEntityManagerFactoryBean entityManagerFactory(
+      DataSource dataSource,
+      HapiSchema schema,
+      ConfigurableListableBeanFactory beanFactory,
+      FhirContext fhirContext,
+      JpaStorageSettings storageSettings) {
+    LocalContainerEntityManagerFactoryBean factory =
+        HapiEntityManagerFactoryUtil.newEntityManagerFactory(
+            beanFactory, fhirContext, storageSettings);
+    factory.setPersistenceUnitName("HAPI_PU");
+    factory.setDataSource(dataSource);
+    factory.setJpaProperties(hibernateProperties());
+    return factory;
+  }
+
+  /** Boot's spring.jpa.* does not reach HAPI's entity manager factory: set them here. */
+  static Properties hibernateProperties() {
+    Properties p = new Properties();
+    p.put("hibernate.dialect", HapiFhirPostgresDialect.class.getName());
+    p.put("hibernate.hbm2ddl.auto", "validate");
+    p.put("hibernate.format_sql", "false");
+    p.put("hibernate.show_sql", "false");
+    p.put("hibernate.jdbc.batch_size", "50");
+    p.put("hibernate.order_inserts", "true");
+    p.put("hibernate.order_updates", "true");
+    p.put("hibernate.jdbc.batch_versioned_data", "true");
+    p.put("hibernate.cache.use_query_cache", "false");
+    p.put("hibernate.cache.use_second_level_cache", "false");
+    p.put("hibernate.cache.use_structured_entries", "false");
+    p.put("hibernate.cache.use_minimal_puts", "false");
+    p.put("hibernate.search.enabled", "false");
+    return p;
+  }
+
+  @Bean
+  @Primary
+  public JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+    JpaTransactionManager manager = new JpaTransactionManager();
+    manager.setEntityManagerFactory(entityManagerFactory);
+    return manager;
+  }
+
+  @Bean
+  public IStaleSearchDeletingSvc staleSearchDeletingSvc() {
+    return new StaleSearchDeletingSvcImpl();
+  }
+
+  @Bean
+  public DatabaseBackedPagingProvider databaseBackedPagingProvider(HubProperties hub) {
+    DatabaseBackedPagingProvider paging = new DatabaseBackedPagingProvider();
+    paging.setDefaultPageSize(hub.fhir().defaultPageSize());
+    paging.setMaximumPageSize(hub.fhir().maxPageSize());
+    return paging;
+  }
+
+  @Bean
+  public IResourceSupportedSvc resourceSupportedSvc(IDaoRegistry daoRegistry) {
+    return new DaoRegistryResourceSupportedSvc(daoRegistry);
+  }
+
+  @Bean(name = "myResourceCountsCache")
+  public ResourceCountCache resourceCountsCache(IFhirSystemDao<?, ?> systemDao) {
+    return ResourceCountCacheUtil.newResourceCountCache(systemDao);
+  }
+}
