@@ -1,0 +1,40 @@
+package cn.healthcard.hub.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Plain HTTP to the hub's FHIR endpoint (no FHIR client library: the bench stays independent). */
+public final class HubHttp {
+  private final String base;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+
+  public HubHttp(String base) {
+    this.base = base;
+  }
+
+  public HttpResponse<String> postBundle(String json) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base))
+            .timeout(Duration.ofMinutes(5))
+            .header("Content-Type", "application/fhir+json")
+            .header("Prefer", "return=minimal")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+            .timeout(Duration.ofMinutes(1))
+            .header("Accept", "application/fhir+json")
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,123 @@
+package cn.healthcard.hub.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A hub started from its jar as a child process (as an operator runs it), on free ports and its
+ * own data directory. Used by the benchmark and by tests that need to kill the process.
+ */
+public final class HubProcess implements AutoCloseable {
+  private final Path jar;
+  private final Path dataDir;
+  private final Path log;
+  private final int port;
+  private final int elasticsearchPort;
+  private final List<String> extraArgs;
+  private Process process;
+  private long readyMillis;
+
+  public HubProcess(Path jar, Path dataDir, List<String> extraArgs) throws IOException {
+    this.jar = jar;
+    this.dataDir = dataDir.toAbsolutePath();
+    this.log = this.dataDir.resolveSibling(this.dataDir.getFileName() + ".log");
+    this.port = freePort();
+    this.elasticsearchPort = freePort();
+    this.extraArgs = extraArgs;
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  public String fhirBase() {
+    return "http://localhost:" + port + "/fhir";
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** Starts the hub and waits until it serves FHIR; returns the milliseconds that took. */
+  public long start(Duration timeout) throws IOException, InterruptedException {
+    Files.createDirectories(dataDir);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.add("-jar");
+    command.add(jar.toAbsolutePath().toString());
+    command.add("--server.port=" + port);
+    command.add("--hub.data-dir=" + dataDir);
+    command.add("--hub.elasticsearch.port=" + elasticsearchPort);
+    command.addAll(extraArgs);
+    long started = System.nanoTime();
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("hub exited with " + process.exitValue() + "; see " + log);
+      }
+      try {
+        HttpResponse<Void> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(fhirBase() + "/metadata")).GET().build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          readyMillis = (System.nanoTime() - started) / 1_000_000;
+          return readyMillis;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IOException("hub not ready within " + timeout + "; see " + log);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Resident set size of the hub JVM, from /proc. */
+  public long residentBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return -1;
+  }
+
+  /** SIGKILL: no shutdown hooks, no flushing; what the hub acknowledged must survive this. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
