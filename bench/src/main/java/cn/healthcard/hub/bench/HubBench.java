@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * bench/run.sh [--jar fhir-server/target/hub.jar | --url http://localhost:8080/fhir]
  *              [--patients 50] [--clients 1,4] [--years 0] [--seed 42]
- *              [--lookups 2000] [--concurrency 8]
+ *              [--lookups 2000] [--concurrency 8] [--lookups-only true]
  * </pre>
  *
  * With {@code --jar} each client count gets a fresh hub (started from the jar with -Xmx1g, its
@@ -72,7 +72,9 @@ public final class HubBench {
 
     if (opts.containsKey("url")) {
       HubHttp hub = new HubHttp(opts.get("url"));
-      load(hub, shared, patientBundles, clients[0], resources);
+      if (!Boolean.parseBoolean(opts.getOrDefault("lookups-only", "false"))) {
+        load(hub, shared, patientBundles, clients[0], resources);
+      }
       lookups(hub, cards, lookups, concurrency);
       return;
     }

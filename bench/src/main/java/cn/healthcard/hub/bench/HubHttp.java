@@ -29,8 +29,13 @@ public final class HubHttp {
   }
 
   public HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+    return getUrl(base + pathAndQuery);
+  }
+
+  /** An absolute URL, e.g. a Bundle's next link. */
+  public HttpResponse<String> getUrl(String url) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofMinutes(1))
             .header("Accept", "application/fhir+json")
             .GET()

@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestCli
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
+import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -18,7 +19,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * <p>Boot's Elasticsearch client auto-configurations are excluded because HAPI brings the client
  * jar and Boot would then probe localhost:9200 on its own; the hub configures its client itself.
  * The data source and HAPI's entity manager are configured by the hub too (see {@code
- * repository}), so Boot's JDBC/JPA auto-configuration is off.
+ * repository}), so Boot's JDBC/JPA auto-configuration is off; HAPI runs its own Quartz
+ * schedulers, so Boot's (an idle third one) is off too.
  */
 @SpringBootApplication(
     exclude = {
@@ -29,7 +31,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
       ThymeleafAutoConfiguration.class,
       FlywayAutoConfiguration.class,
       DataSourceAutoConfiguration.class,
-      HibernateJpaAutoConfiguration.class
+      HibernateJpaAutoConfiguration.class,
+      QuartzAutoConfiguration.class
     })
 @ConfigurationPropertiesScan
 public class HubApplication {

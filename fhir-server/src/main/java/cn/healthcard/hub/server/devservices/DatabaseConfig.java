@@ -36,11 +36,7 @@ public class DatabaseConfig {
   @ConfigurationProperties("spring.datasource.hikari")
   public HikariDataSource dataSource(
       DataSourceProperties properties,
-      ObjectProvider<EmbeddedPostgresServer> embedded,
-      ObjectProvider<ElasticsearchConfig.LocalNode> searchNode) {
-    // launch the local Elasticsearch node first: it boots in parallel with the repository
-    searchNode.ifAvailable(node -> {});
-    EmbeddedPostgresServer server = embedded.getIfAvailable();
+      ObjectProvider<EmbeddedPostgresServer> embedded) {    EmbeddedPostgresServer server = embedded.getIfAvailable();
     if (server != null) {
       properties.setUrl(server.jdbcUrl());
       properties.setUsername("postgres");

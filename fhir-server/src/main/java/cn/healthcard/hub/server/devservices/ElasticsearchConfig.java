@@ -30,12 +30,46 @@ public class ElasticsearchConfig {
   private static final Logger log = LoggerFactory.getLogger(ElasticsearchConfig.class);
   private static final String VERSION = "8.19.8";
 
-  /** The local node, when no URL is configured; its start completes in the background. */
-  public record LocalNode(ElasticsearchNode node, CompletableFuture<Void> ready)
-      implements AutoCloseable {
+  /**
+   * The local node, when no URL is configured. It boots once the hub serves FHIR: on two cores an
+   * Elasticsearch boot competing with the hub's own start would delay the FHIR endpoint, and
+   * nothing the endpoint does waits for Elasticsearch.
+   */
+  public static final class LocalNode implements AutoCloseable {
+    private final ElasticsearchNode node;
+    private final java.time.Duration timeout;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+    LocalNode(ElasticsearchNode node, java.time.Duration timeout) {
+      this.node = node;
+      this.timeout = timeout;
+    }
+
+    public boolean isReady() {
+      return ready.isDone() && !ready.isCompletedExceptionally();
+    }
+
+    public boolean isStarting() {
+      return !ready.isDone();
+    }
+
+    void startInBackground() {
+      CompletableFuture.runAsync(
+          () -> {
+            try {
+              node.start();
+              node.awaitReady(timeout);
+              log.info("Elasticsearch ready at {}", node.url());
+              ready.complete(null);
+            } catch (Exception e) {
+              log.error("Elasticsearch did not start: {}", e.getMessage());
+              ready.completeExceptionally(e);
+            }
+          });
+    }
+
     @Override
     public void close() {
-      ready.cancel(true);
       node.close();
     }
   }
@@ -45,21 +79,17 @@ public class ElasticsearchConfig {
   public LocalNode localElasticsearchNode(HubProperties hub) throws IOException {
     HubProperties.Elasticsearch es = hub.elasticsearch();
     Path zip = locateDistribution(es.distribution());
-    ElasticsearchNode node =
-        new ElasticsearchNode(zip, hub.dataDir().resolve("elasticsearch"), es.port(), es.heap());
-    node.start();
-    CompletableFuture<Void> ready =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                node.awaitReady(es.startTimeout());
-                log.info("Elasticsearch ready at {}", node.url());
-              } catch (Exception e) {
-                log.error("Elasticsearch did not start: {}", e.getMessage());
-                throw new IllegalStateException(e);
-              }
-            });
-    return new LocalNode(node, ready);
+    return new LocalNode(
+        new ElasticsearchNode(zip, hub.dataDir().resolve("elasticsearch"), es.port(), es.heap()),
+        es.startTimeout());
+  }
+
+  @Bean
+  @ConditionalOnExpression("'${hub.elasticsearch.url:}' == ''")
+  public org.springframework.context.ApplicationListener<
+          org.springframework.boot.context.event.ApplicationReadyEvent>
+      localElasticsearchStarter(LocalNode node) {
+    return event -> node.startInBackground();
   }
 
   @Bean(destroyMethod = "close")
@@ -76,7 +106,7 @@ public class ElasticsearchConfig {
       RestClient client, org.springframework.beans.factory.ObjectProvider<LocalNode> local) {
     return () -> {
       LocalNode node = local.getIfAvailable();
-      if (node != null && !node.ready().isDone()) {
+      if (node != null && node.isStarting()) {
         return Health.outOfService().withDetail("state", "starting").build();
       }
       try {

@@ -34,26 +34,33 @@ public final class ElasticsearchNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ElasticsearchNode.class);
   static final String SERVICE_USER = "hubes";
 
-  private final Path home;
+  private final Path distributionZip;
   private final Path dataDir;
   private final int port;
   private final String heap;
   private Process process;
+  private boolean closed;
 
-  public ElasticsearchNode(Path distributionZip, Path workDir, int port, String heap)
-      throws IOException {
+  public ElasticsearchNode(Path distributionZip, Path workDir, int port, String heap) {
+    this.distributionZip = distributionZip;
     this.dataDir = workDir.toAbsolutePath();
     this.port = port;
     this.heap = heap;
-    this.home = unpack(distributionZip, dataDir.resolve("dist"));
   }
 
   public String url() {
     return "http://127.0.0.1:" + port;
   }
 
-  /** Starts the process; returns once it is launched (see {@link #awaitReady}). */
-  public void start() throws IOException {
+  /**
+   * Unpacks the distribution (first start only) and launches the process; returns once it is
+   * launched (see {@link #awaitReady}).
+   */
+  public synchronized void start() throws IOException {
+    if (closed) {
+      return;
+    }
+    Path home = unpack(distributionZip, dataDir.resolve("dist"));
     Path pidFile = dataDir.resolve("node.pid");
     stopOrphan(pidFile);
     Path data = Files.createDirectories(dataDir.resolve("data"));
@@ -125,7 +132,8 @@ public final class ElasticsearchNode implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     if (process == null || !process.isAlive()) {
       return;
     }

@@ -89,8 +89,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
+  /** With reWriteBatchedInserts, Hibernate's JDBC batches become multi-row inserts. */
   public String jdbcUrl() {
-    return postgres.getJdbcUrl("postgres", "postgres");
+    return postgres.getJdbcUrl("postgres", "postgres") + "&reWriteBatchedInserts=true";
   }
 
   public int port() {

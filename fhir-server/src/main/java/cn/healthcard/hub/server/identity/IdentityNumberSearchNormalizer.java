@@ -18,22 +18,37 @@ public class IdentityNumberSearchNormalizer {
 
   @Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
   public void normalize(SearchParameterMap parameters) {
-    normalizeTokens(parameters.get("identifier"), true);
-    normalizeTokens(parameters.get(HealthCardSearchParameters.CODE), false);
+    boolean byIdentityNumber = normalizeTokens(parameters.get("identifier"), true);
+    byIdentityNumber |= normalizeTokens(parameters.get(HealthCardSearchParameters.CODE), false);
+    if (byIdentityNumber && parameters.getIncludes().isEmpty() && parameters.getRevIncludes().isEmpty()) {
+      // a lookup by identity number matches one person: answer it directly instead of
+      // registering a paged search in the database (saves several writes per lookup)
+      parameters.setLoadSynchronous(true);
+    }
   }
 
-  static void normalizeTokens(List<List<IQueryParameterType>> andList, boolean needsSystem) {
+  /** Normalises in place; true when every alternative of some AND term is an identity number. */
+  static boolean normalizeTokens(List<List<IQueryParameterType>> andList, boolean needsSystem) {
     if (andList == null) {
-      return;
+      return false;
     }
+    boolean restrictive = false;
     for (List<IQueryParameterType> orList : andList) {
+      boolean allIdentityNumbers = !orList.isEmpty() && orList.size() <= 10;
       for (IQueryParameterType parameter : orList) {
         if (parameter instanceof TokenParam token
+            && token.getModifier() == null
             && (!needsSystem || PatientIdentityRules.isResidentIdSystem(token.getSystem()))) {
-          ResidentIdNumber.tryParse(token.getValue()).ifPresent(n -> token.setValue(n.value()));
+          var number = ResidentIdNumber.tryParse(token.getValue());
+          number.ifPresent(n -> token.setValue(n.value()));
+          allIdentityNumbers &= number.isPresent();
+        } else {
+          allIdentityNumbers = false;
         }
       }
+      restrictive |= allIdentityNumbers;
     }
+    return restrictive;
   }
 
   /** The normalised form of a {@code system|value} token, or the token unchanged. */

@@ -40,6 +40,9 @@ public class FhirEndpointConfig {
       List<FhirServerCustomizer> customizers) {
     RestfulServer server = new RestfulServer(systemDao.getContext(), interceptorService);
     systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
+    // incoming resources carry references as strings, never as in-memory targets to contain;
+    // skipping that scan saves a full tree walk per resource on every encode
+    systemDao.getContext().getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
     server.registerProviders(resourceProviders.createProviders());
     server.registerProvider(systemProvider);
     JpaCapabilityStatementProvider capabilities =

@@ -73,6 +73,16 @@ public class FhirRepositoryConfig {
     settings.setMarkResourcesForReindexingUponSearchParameterChange(true);
     settings.setAdvancedHSearchIndexing(false);
     settings.setStoreResourceInHSearchIndex(false);
+    // HAPI's default keeps every resource version in a PostgreSQL large object: one extra
+    // round trip per write and per read. Inline text columns (TOAST-compressed) are far faster.
+    settings.setInlineResourceTextBelowSize(Integer.MAX_VALUE);
+    // index rows carry hashes only (no repeated resource type / parameter name strings)
+    settings.setIndexStorageOptimized(true);
+    // tags and profiles on the current version only: no history-tag row per write
+    settings.setTagStorageMode(JpaStorageSettings.TagStorageModeEnum.NON_VERSIONED);
+    // token ":text" searches need a string index row for every coding display; searches go by
+    // code in this hub, and these rows were a large share of all index writes
+    settings.setSuppressStringIndexingInTokens(true);
     settings.setBundleBatchPoolSize(4);
     settings.setBundleBatchMaxPoolSize(8);
     return settings;
@@ -114,7 +124,9 @@ public class FhirRepositoryConfig {
   static Properties hibernateProperties() {
     Properties p = new Properties();
     p.put("hibernate.dialect", HapiFhirPostgresDialect.class.getName());
-    p.put("hibernate.hbm2ddl.auto", "validate");
+    // HapiSchema has just migrated the tables with HAPI's own migrator; validating them again
+    // through Hibernate cost about two seconds of every start
+    p.put("hibernate.hbm2ddl.auto", "none");
     p.put("hibernate.format_sql", "false");
     p.put("hibernate.show_sql", "false");
     p.put("hibernate.jdbc.batch_size", "50");
