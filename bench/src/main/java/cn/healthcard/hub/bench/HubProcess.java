@@ -24,7 +24,18 @@ public final class HubProcess implements AutoCloseable {
   private final int port;
   private final int elasticsearchPort;
   private final List<String> extraArgs;
+  private List<String> javaOptions = DEFAULT_JAVA_OPTIONS;
   private Process process;
+
+  /** The JVM options bin/hub uses, so the bench measures what an operator runs. */
+  public static final List<String> DEFAULT_JAVA_OPTIONS =
+      List.of("-Xmx1g", "-XX:+UseG1GC", "-XX:GCTimeRatio=4", "-XX:MaxHeapFreeRatio=30",
+          "-XX:MinHeapFreeRatio=10", "-XX:G1PeriodicGCInterval=10000", "-XX:ReservedCodeCacheSize=128m");
+
+  public HubProcess javaOptions(List<String> options) {
+    this.javaOptions = options;
+    return this;
+  }
   private long readyMillis;
 
   public HubProcess(Path jar, Path dataDir, List<String> extraArgs) throws IOException {
@@ -55,7 +66,7 @@ public final class HubProcess implements AutoCloseable {
     Files.createDirectories(dataDir);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
+    command.addAll(javaOptions);
     command.add("-jar");
     command.add(jar.toAbsolutePath().toString());
     command.add("--server.port=" + port);
@@ -63,8 +74,10 @@ public final class HubProcess implements AutoCloseable {
     command.add("--hub.elasticsearch.port=" + elasticsearchPort);
     command.addAll(extraArgs);
     long started = System.nanoTime();
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("MALLOC_ARENA_MAX", "2");
     process =
-        new ProcessBuilder(command)
+        builder
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
@@ -89,6 +102,22 @@ public final class HubProcess implements AutoCloseable {
       Thread.sleep(100);
     }
     throw new IOException("hub not ready within " + timeout + "; see " + log);
+  }
+
+  /** Waits until every health component is UP (Elasticsearch boots after the FHIR endpoint). */
+  public long awaitHealthy(Duration timeout) throws IOException, InterruptedException {
+    long started = System.nanoTime();
+    HttpClient http = HttpClient.newHttpClient();
+    String health = fhirBase().replace("/fhir", "/actuator/health");
+    while (System.nanoTime() - started < timeout.toNanos()) {
+      HttpResponse<String> r =
+          http.send(HttpRequest.newBuilder(URI.create(health)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200 && r.body().startsWith("{\"status\":\"UP\"")) {
+        return (System.nanoTime() - started) / 1_000_000;
+      }
+      Thread.sleep(200);
+    }
+    throw new IOException("hub not healthy within " + timeout);
   }
 
   public long pid() {

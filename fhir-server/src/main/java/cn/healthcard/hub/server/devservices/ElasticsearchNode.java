@@ -118,7 +118,9 @@ public final class ElasticsearchNode implements AutoCloseable {
 
   private boolean answers() {
     try {
-      HttpURLConnection connection = (HttpURLConnection) URI.create(url()).toURL().openConnection();
+      // the integ-test distribution answers "/" with 405; cluster health is the real signal
+      HttpURLConnection connection =
+          (HttpURLConnection) URI.create(url() + "/_cluster/health").toURL().openConnection();
       connection.setConnectTimeout(500);
       connection.setReadTimeout(2000);
       try {

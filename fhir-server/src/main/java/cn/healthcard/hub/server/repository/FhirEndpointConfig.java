@@ -13,7 +13,6 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
-import java.util.List;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,11 +20,6 @@ import org.springframework.context.annotation.Configuration;
 /** The FHIR R4 REST endpoint at {@code /fhir}. */
 @Configuration(proxyBeanMethods = false)
 public class FhirEndpointConfig {
-
-  /** Hub interceptors and providers register themselves by implementing this. */
-  public interface FhirServerCustomizer {
-    void customize(RestfulServer server);
-  }
 
   @Bean
   public RestfulServer fhirRestfulServer(
@@ -36,8 +30,7 @@ public class FhirEndpointConfig {
       ISearchParamRegistry searchParamRegistry,
       IValidationSupport validationSupport,
       DatabaseBackedPagingProvider pagingProvider,
-      IInterceptorService interceptorService,
-      List<FhirServerCustomizer> customizers) {
+      IInterceptorService interceptorService) {
     RestfulServer server = new RestfulServer(systemDao.getContext(), interceptorService);
     systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
     // incoming resources carry references as strings, never as in-memory targets to contain;
@@ -53,7 +46,6 @@ public class FhirEndpointConfig {
     server.setPagingProvider(pagingProvider);
     server.setDefaultResponseEncoding(EncodingEnum.JSON);
     server.registerInterceptor(new ResponseHighlighterInterceptor());
-    customizers.forEach(c -> c.customize(server));
     return server;
   }
 
