@@ -59,8 +59,9 @@ public final class HubBench {
     for (Path p : bundles.shared()) shared.add(Files.readString(p));
     List<String> patientBundles = new ArrayList<>();
     List<String> cards = new ArrayList<>();
-    long resources = 0;
-    for (String s : shared) resources += JSON.readTree(s).path("entry").size();
+    long sharedResources = 0;
+    for (String s : shared) sharedResources += JSON.readTree(s).path("entry").size();
+    long resources = sharedResources;
     int sequence = 0;
     for (Path p : bundles.patients()) {
       JsonNode bundle = JSON.readTree(Files.readString(p));
@@ -69,7 +70,7 @@ public final class HubBench {
       patientBundles.add(JSON.writeValueAsString(bundle));
     }
     System.out.printf("workload: %d patients, %d resources (%d in shared organisation/practitioner bundles)%n",
-        patientBundles.size(), resources, shared.stream().mapToInt(s -> count(s)).sum());
+        patientBundles.size(), resources, sharedResources);
 
     if (opts.containsKey("url")) {
       HubHttp hub = new HubHttp(opts.get("url"));
@@ -80,13 +81,16 @@ public final class HubBench {
       return;
     }
     Path jar = Path.of(opts.getOrDefault("jar", "fhir-server/target/hub.jar"));
+    List<String> javaOptions = javaOptions(opts);
+    Path lastData = null;
     for (int i = 0; i < clients.length; i++) {
       Path data = work.resolve("bench-data-" + clients[i]);
+      lastData = data;
       deleteRecursively(data);
-      try (HubProcess process = new HubProcess(jar, data, List.of()).javaOptions(javaOptions(opts))) {
+      try (HubProcess process = new HubProcess(jar, data, List.of()).javaOptions(javaOptions)) {
         long ready = process.start(Duration.ofMinutes(3));
         System.out.printf("hub: ready in %d ms (fresh data directory, %s), resident %d MiB%n",
-            ready, String.join(" ", javaOptions(opts)), process.residentBytes() >> 20);
+            ready, String.join(" ", javaOptions), process.residentBytes() >> 20);
         System.out.printf("hub: all components UP %d ms later (Elasticsearch boots after the FHIR endpoint)%n",
             process.awaitHealthy(Duration.ofMinutes(3)));
         HubHttp hub = new HubHttp(process.fhirBase());
@@ -98,27 +102,16 @@ public final class HubBench {
         Thread.sleep(25_000);
         System.out.printf("hub: resident %d MiB after 25 s idle%n", process.residentBytes() >> 20);
       }
-      long restartStart = System.nanoTime();
-      if (i == clients.length - 1) {
-        try (HubProcess again = new HubProcess(jar, data, List.of()).javaOptions(javaOptions(opts))) {
-          long ready = again.start(Duration.ofMinutes(3));
-          System.out.printf("hub: ready in %d ms on restart over the loaded data%n", ready);
-        }
-      }
+    }
+    try (HubProcess again = new HubProcess(jar, lastData, List.of()).javaOptions(javaOptions)) {
+      long ready = again.start(Duration.ofMinutes(3));
+      System.out.printf("hub: ready in %d ms on restart over the loaded data%n", ready);
     }
   }
 
   private static List<String> javaOptions(Map<String, String> opts) {
     String given = opts.get("hub-java-opts");
     return given == null ? HubProcess.DEFAULT_JAVA_OPTIONS : List.of(given.trim().split("\\s+"));
-  }
-
-  private static int count(String bundle) {
-    try {
-      return JSON.readTree(bundle).path("entry").size();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   static void load(HubHttp hub, List<String> shared, List<String> patients, int clients, long resources) throws Exception {

@@ -36,7 +36,6 @@ public final class HubProcess implements AutoCloseable {
     this.javaOptions = options;
     return this;
   }
-  private long readyMillis;
 
   public HubProcess(Path jar, Path dataDir, List<String> extraArgs) throws IOException {
     this.jar = jar;
@@ -93,8 +92,7 @@ public final class HubProcess implements AutoCloseable {
                 HttpRequest.newBuilder(URI.create(fhirBase() + "/metadata")).GET().build(),
                 HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 200) {
-          readyMillis = (System.nanoTime() - started) / 1_000_000;
-          return readyMillis;
+          return (System.nanoTime() - started) / 1_000_000;
         }
       } catch (IOException e) {
         // not listening yet

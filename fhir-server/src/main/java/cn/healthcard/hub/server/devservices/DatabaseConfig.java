@@ -36,7 +36,8 @@ public class DatabaseConfig {
   @ConfigurationProperties("spring.datasource.hikari")
   public HikariDataSource dataSource(
       DataSourceProperties properties,
-      ObjectProvider<EmbeddedPostgresServer> embedded) {    EmbeddedPostgresServer server = embedded.getIfAvailable();
+      ObjectProvider<EmbeddedPostgresServer> embedded) {
+    EmbeddedPostgresServer server = embedded.getIfAvailable();
     if (server != null) {
       properties.setUrl(server.jdbcUrl());
       properties.setUsername("postgres");

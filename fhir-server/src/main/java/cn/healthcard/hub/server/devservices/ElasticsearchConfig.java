@@ -4,16 +4,20 @@ import cn.healthcard.hub.server.HubProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.http.HttpHost;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.RestClient;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.system.ApplicationHome;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.slf4j.Logger;
@@ -37,16 +41,12 @@ public class ElasticsearchConfig {
    */
   public static final class LocalNode implements AutoCloseable {
     private final ElasticsearchNode node;
-    private final java.time.Duration timeout;
+    private final Duration timeout;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
-    LocalNode(ElasticsearchNode node, java.time.Duration timeout) {
+    LocalNode(ElasticsearchNode node, Duration timeout) {
       this.node = node;
       this.timeout = timeout;
-    }
-
-    public boolean isReady() {
-      return ready.isDone() && !ready.isCompletedExceptionally();
     }
 
     public boolean isStarting() {
@@ -86,9 +86,7 @@ public class ElasticsearchConfig {
 
   @Bean
   @ConditionalOnExpression("'${hub.elasticsearch.url:}' == ''")
-  public org.springframework.context.ApplicationListener<
-          org.springframework.boot.context.event.ApplicationReadyEvent>
-      localElasticsearchStarter(LocalNode node) {
+  public ApplicationListener<ApplicationReadyEvent> localElasticsearchStarter(LocalNode node) {
     return event -> node.startInBackground();
   }
 
@@ -103,7 +101,7 @@ public class ElasticsearchConfig {
 
   @Bean
   public HealthIndicator elasticsearchHealthIndicator(
-      RestClient client, org.springframework.beans.factory.ObjectProvider<LocalNode> local) {
+      RestClient client, ObjectProvider<LocalNode> local) {
     return () -> {
       LocalNode node = local.getIfAvailable();
       if (node != null && node.isStarting()) {

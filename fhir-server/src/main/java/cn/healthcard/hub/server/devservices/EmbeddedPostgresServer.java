@@ -89,9 +89,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
-  /** With reWriteBatchedInserts, Hibernate's JDBC batches become multi-row inserts. */
   public String jdbcUrl() {
-    return postgres.getJdbcUrl("postgres", "postgres") + "&reWriteBatchedInserts=true";
+    return postgres.getJdbcUrl("postgres", "postgres");
   }
 
   public int port() {
