@@ -10,7 +10,42 @@ import org.springframework.util.unit.DataSize;
 public record HubProperties(
     @DefaultValue("data") Path dataDir,
     @DefaultValue Fhir fhir,
-    @DefaultValue Elasticsearch elasticsearch) {
+    @DefaultValue Elasticsearch elasticsearch,
+    @DefaultValue Mllp mllp,
+    @DefaultValue Hl7v2 hl7v2) {
+
+  /**
+   * @param enabled whether the MLLP listener runs
+   * @param host address to listen on
+   * @param port MLLP port
+   * @param maxConnections concurrent MLLP connections accepted (one thread each)
+   */
+  public record Mllp(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("0.0.0.0") String host,
+      @DefaultValue("2575") int port,
+      @DefaultValue("64") int maxConnections) {}
+
+  /**
+   * @param defaultCharset charset of a message whose MSH-18 is empty and whose sender has none
+   *     configured
+   * @param senderCharsets per sending facility (MSH-4.1): the charset its messages use when
+   *     MSH-18 is empty (Chinese HIS often send GB 18030 without saying so)
+   * @param workers concurrent consumers writing accepted messages to the repository
+   * @param redeliveries attempts after the first before a message becomes a dead letter
+   * @param stalledAfter a recorded message not yet stored is queued again after this long
+   */
+  public record Hl7v2(
+      @DefaultValue("UTF-8") java.nio.charset.Charset defaultCharset,
+      java.util.Map<String, java.nio.charset.Charset> senderCharsets,
+      @DefaultValue("4") int workers,
+      @DefaultValue("3") int redeliveries,
+      @DefaultValue("2m") java.time.Duration stalledAfter) {
+
+    public java.util.Map<String, java.nio.charset.Charset> senderCharsets() {
+      return senderCharsets == null ? java.util.Map.of() : senderCharsets;
+    }
+  }
 
   /**
    * @param maxRequestSize largest request body the FHIR endpoint accepts

@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.narrative2.NullNarrativeGenerator;
 import ca.uhn.fhir.rest.api.EncodingEnum;
@@ -30,7 +31,8 @@ public class FhirEndpointConfig {
       ISearchParamRegistry searchParamRegistry,
       IValidationSupport validationSupport,
       DatabaseBackedPagingProvider pagingProvider,
-      IInterceptorService interceptorService) {
+      IInterceptorService interceptorService,
+      ValueSetOperationProvider valueSetOperations) {
     RestfulServer server = new RestfulServer(systemDao.getContext(), interceptorService);
     systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
     // incoming resources carry references as strings, never as in-memory targets to contain;
@@ -38,6 +40,9 @@ public class FhirEndpointConfig {
     systemDao.getContext().getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
     server.registerProviders(resourceProviders.createProviders());
     server.registerProvider(systemProvider);
+    // ValueSet/$expand, ValueSet/$validate-code and CodeSystem/$validate-code live here, not in
+    // the generated resource providers ($lookup, $subsumes and $translate do)
+    server.registerProvider(valueSetOperations);
     JpaCapabilityStatementProvider capabilities =
         new JpaCapabilityStatementProvider(
             server, systemDao, storageSettings, searchParamRegistry, validationSupport);

@@ -83,6 +83,12 @@ public class FhirRepositoryConfig {
     // token ":text" searches need a string index row for every coding display; searches go by
     // code in this hub, and these rows were a large share of all index writes
     settings.setSuppressStringIndexingInTokens(true);
+    // store code-system concepts in the same transaction (the divisions have 3,351): HAPI would
+    // otherwise defer them to a background job and $lookup would fail until it ran
+    settings.setDeferIndexingForCodesystemsOfSize(10_000);
+    // a ValueSet/$expand of every division (3,351 codes) in one answer
+    settings.setMaximumExpansionSize(20_000);
+    settings.setPreExpandValueSetsMaxCount(20_000);
     settings.setBundleBatchPoolSize(4);
     settings.setBundleBatchMaxPoolSize(8);
     return settings;
@@ -101,6 +107,11 @@ public class FhirRepositoryConfig {
   @Bean
   public HapiSchema hapiSchema(DataSource dataSource) {
     return HapiSchema.migrate(dataSource);
+  }
+
+  @Bean
+  public HubSchema hubSchema(DataSource dataSource) {
+    return HubSchema.migrate(dataSource);
   }
 
   @Bean
@@ -143,9 +154,12 @@ public class FhirRepositoryConfig {
 
   @Bean
   @Primary
-  public JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+  public JpaTransactionManager transactionManager(
+      EntityManagerFactory entityManagerFactory, DataSource dataSource) {
     JpaTransactionManager manager = new JpaTransactionManager();
     manager.setEntityManagerFactory(entityManagerFactory);
+    // plain JDBC (the hub's own tables) joins the same transactions as HAPI's writes
+    manager.setDataSource(dataSource);
     return manager;
   }
 

@@ -9,6 +9,19 @@ import org.springframework.context.annotation.Configuration;
 public class WebConfig {
 
   @Bean
+  public StartupGate startupGate() {
+    return new StartupGate();
+  }
+
+  @Bean
+  public FilterRegistrationBean<StartupGate> startupGateFilter(StartupGate gate) {
+    FilterRegistrationBean<StartupGate> registration = new FilterRegistrationBean<>(gate);
+    registration.addUrlPatterns("/fhir/*", "/hl7v2", "/admin/*");
+    registration.setOrder(-10);
+    return registration;
+  }
+
+  @Bean
   public FilterRegistrationBean<RequestSizeLimitFilter> fhirRequestSizeLimit(HubProperties hub) {
     FilterRegistrationBean<RequestSizeLimitFilter> registration =
         new FilterRegistrationBean<>(new RequestSizeLimitFilter(hub.fhir().maxRequestSize()));
