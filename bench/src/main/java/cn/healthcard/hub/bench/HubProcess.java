@@ -23,6 +23,7 @@ public final class HubProcess implements AutoCloseable {
   private final Path log;
   private final int port;
   private final int elasticsearchPort;
+  private final int mllpPort;
   private final List<String> extraArgs;
   private List<String> javaOptions = DEFAULT_JAVA_OPTIONS;
   private Process process;
@@ -43,6 +44,7 @@ public final class HubProcess implements AutoCloseable {
     this.log = this.dataDir.resolveSibling(this.dataDir.getFileName() + ".log");
     this.port = freePort();
     this.elasticsearchPort = freePort();
+    this.mllpPort = freePort();
     this.extraArgs = extraArgs;
   }
 
@@ -54,6 +56,15 @@ public final class HubProcess implements AutoCloseable {
 
   public String fhirBase() {
     return "http://localhost:" + port + "/fhir";
+  }
+
+  public int mllpPort() {
+    return mllpPort;
+  }
+
+  /** The hub's base URL without /fhir (actuator, admin, /hl7v2). */
+  public String rootUrl() {
+    return "http://localhost:" + port;
   }
 
   public Path log() {
@@ -71,6 +82,7 @@ public final class HubProcess implements AutoCloseable {
     command.add("--server.port=" + port);
     command.add("--hub.data-dir=" + dataDir);
     command.add("--hub.elasticsearch.port=" + elasticsearchPort);
+    command.add("--hub.mllp.port=" + mllpPort);
     command.addAll(extraArgs);
     long started = System.nanoTime();
     ProcessBuilder builder = new ProcessBuilder(command);

@@ -33,6 +33,7 @@ public abstract class HubIntegrationTest {
   protected static final Path DATA_DIR = Path.of("target", "it-data");
   public static final Path LOG_FILE = Path.of("target", "it-hub.log");
   private static final int ELASTICSEARCH_PORT;
+  protected static final int MLLP_PORT;
 
   static {
     try {
@@ -45,6 +46,9 @@ public abstract class HubIntegrationTest {
       try (ServerSocket socket = new ServerSocket(0)) {
         ELASTICSEARCH_PORT = socket.getLocalPort();
       }
+      try (ServerSocket socket = new ServerSocket(0)) {
+        MLLP_PORT = socket.getLocalPort();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -56,6 +60,11 @@ public abstract class HubIntegrationTest {
   static void hubProperties(DynamicPropertyRegistry registry) {
     registry.add("hub.data-dir", () -> DATA_DIR.toAbsolutePath().toString());
     registry.add("hub.elasticsearch.port", () -> ELASTICSEARCH_PORT);
+    registry.add("hub.mllp.port", () -> MLLP_PORT);
+    // dead-letter tests should not wait through the production back-off
+    registry.add("hub.hl7v2.redeliveries", () -> 1);
+    // a sender whose messages leave MSH-18 empty but are GBK (bracket keys keep the case)
+    registry.add("hub.hl7v2.sender-charsets[HOSP_GBK]", () -> "GBK");
   }
 
   @LocalServerPort protected int port;

@@ -1,0 +1,122 @@
+package cn.healthcard.hub.routes.his;
+
+import java.time.Duration;
+import java.util.OptionalLong;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mllp.MllpConstants;
+
+/**
+ * Hospital systems pushing HL7 v2: MLLP in, durable inbox, ACK, work queue, repository.
+ *
+ * <pre>
+ * his-mllp-in     mllp listener -> intake (map, record durably, ACK) -> queue the inbox id
+ * his-http-in     direct:his-http-in (POST /hl7v2) -> the same intake
+ * his-process     work queue (competing consumers) -> map again -> repository, atomically
+ * his-inbox-sweep timer -> ids recorded but never queued (hub stopped in between) -> queue
+ * his-dead-letter after the retries: the inbox row becomes a dead letter with the reason
+ * </pre>
+ */
+public final class HisRoutes extends RouteBuilder {
+
+  public static final String HTTP_IN = "direct:his-http-in";
+  public static final String QUEUE = "hub.his.inbound";
+  public static final String INBOX_ID = "HubInboxId";
+  public static final String ACK_BYTES = "HubAck";
+  public static final String ACK_CHARSET = "HubAckCharset";
+
+  /** Settings the routes need; the server binds them from {@code hub.mllp.*} and {@code hub.hl7v2.*}. */
+  public record Settings(
+      boolean mllpEnabled,
+      String mllpHost,
+      int mllpPort,
+      int mllpMaxConnections,
+      int workers,
+      int redeliveries,
+      Duration stalledAfter) {}
+
+  private final Settings settings;
+  private final Hl7v2Intake intake;
+  private final HisProcessor processor;
+  private final HisInbox inbox;
+
+  public HisRoutes(Settings settings, Hl7v2Intake intake, HisProcessor processor, HisInbox inbox) {
+    this.settings = settings;
+    this.intake = intake;
+    this.processor = processor;
+    this.inbox = inbox;
+  }
+
+  @Override
+  public void configure() {
+    errorHandler(deadLetterChannel("direct:his-dead-letter")
+        .maximumRedeliveries(settings.redeliveries())
+        .redeliveryDelay(500)
+        .useExponentialBackOff()
+        .backOffMultiplier(2)
+        .retryAttemptedLogLevel(LoggingLevel.WARN)
+        .logExhaustedMessageHistory(false)
+        .logExhaustedMessageBody(false)
+        .useOriginalMessage());
+
+    if (settings.mllpEnabled()) {
+      from("mllp:" + settings.mllpHost() + ":" + settings.mllpPort()
+              + "?autoAck=false&hl7Headers=false&stringPayload=false&validatePayload=false"
+              + "&requireEndOfData=false&maxConcurrentConsumers=" + settings.mllpMaxConnections())
+          .routeId("his-mllp-in")
+          .errorHandler(noErrorHandler())
+          .process(exchange -> receive(exchange, "mllp"))
+          .setProperty(MllpConstants.MLLP_ACKNOWLEDGEMENT, exchangeProperty(ACK_BYTES))
+          .to("direct:his-enqueue");
+    }
+
+    from(HTTP_IN)
+        .routeId("his-http-in")
+        .errorHandler(noErrorHandler())
+        .process(exchange -> receive(exchange, "http"))
+        .to("direct:his-enqueue")
+        .setBody(exchangeProperty(ACK_BYTES))
+        .setHeader(ACK_CHARSET, exchangeProperty(ACK_CHARSET));
+
+    // the inbox row is already durable: a failed hand-over to the queue is picked up by the sweep
+    from("direct:his-enqueue")
+        .routeId("his-enqueue")
+        .errorHandler(noErrorHandler())
+        .filter(header(INBOX_ID).isNotNull())
+        .doTry()
+            .setBody(header(INBOX_ID))
+            .to("jms:queue:" + QUEUE + "?deliveryPersistent=true")
+        .doCatch(Exception.class)
+            .log(LoggingLevel.WARN, "Inbox id ${header." + INBOX_ID + "} not queued (${exception.class}); the sweep will queue it")
+        .end();
+
+    from("jms:queue:" + QUEUE + "?concurrentConsumers=" + settings.workers()
+            + "&maxConcurrentConsumers=" + settings.workers())
+        .routeId("his-process")
+        .process(exchange -> processor.process(exchange.getIn().getBody(Long.class)));
+
+    from("direct:his-dead-letter")
+        .routeId("his-dead-letter")
+        .errorHandler(noErrorHandler())
+        .process(exchange -> processor.deadLetter(
+            exchange.getIn().getBody(Long.class),
+            exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+
+    from("timer:his-inbox-sweep?delay=5000&period=" + Math.max(1000, settings.stalledAfter().toMillis() / 2))
+        .routeId("his-inbox-sweep")
+        .errorHandler(noErrorHandler())
+        .process(exchange -> exchange.getIn().setBody(inbox.claimStalled(settings.stalledAfter(), 1000)))
+        .split(body())
+            .setHeader(INBOX_ID, body())
+            .to("direct:his-enqueue");
+  }
+
+  private void receive(Exchange exchange, String channel) {
+    Hl7v2Intake.Receipt receipt = intake.receive(exchange.getIn().getBody(byte[].class), channel);
+    exchange.setProperty(ACK_BYTES, receipt.ack());
+    exchange.setProperty(ACK_CHARSET, receipt.charset().name());
+    OptionalLong id = receipt.inboxId();
+    exchange.getIn().setHeader(INBOX_ID, id.isPresent() ? id.getAsLong() : null);
+  }
+}

@@ -1,0 +1,151 @@
+package cn.healthcard.hub.server.his;
+
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.IReplaceReferencesSvc;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.replacereferences.ReplaceReferencesRequest;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import cn.healthcard.hub.mappings.hl7v2.MappedMessage;
+import cn.healthcard.hub.mappings.hl7v2.PatientMerge;
+import cn.healthcard.hub.routes.his.HisInbox.Status;
+import cn.healthcard.hub.routes.his.HisRepository;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.dao.DataIntegrityViolationException;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Meta;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes a mapped HL7 v2 message into the FHIR repository: the inbox row is locked, the
+ * transaction Bundle (reconciled with what is stored, see {@link StoredStateReconciler}) and any
+ * patient merges are written, and the row is marked stored, all in one database transaction.
+ */
+public final class FhirHisRepository implements HisRepository {
+  private static final Logger log = LoggerFactory.getLogger(FhirHisRepository.class);
+
+  private final TransactionTemplate transactions;
+  private final IFhirSystemDao<Bundle, Meta> systemDao;
+  private final DaoRegistry daoRegistry;
+  private final MatchUrlService matchUrls;
+  private final IReplaceReferencesSvc replaceReferences;
+  private final JdbcHisInbox inbox;
+  private final StoredStateReconciler reconciler;
+
+  public FhirHisRepository(
+      TransactionTemplate transactions,
+      IFhirSystemDao<Bundle, Meta> systemDao,
+      DaoRegistry daoRegistry,
+      MatchUrlService matchUrls,
+      IReplaceReferencesSvc replaceReferences,
+      JdbcHisInbox inbox) {
+    this.transactions = transactions;
+    this.systemDao = systemDao;
+    this.daoRegistry = daoRegistry;
+    this.matchUrls = matchUrls;
+    this.replaceReferences = replaceReferences;
+    this.inbox = inbox;
+    this.reconciler = new StoredStateReconciler(this::findOne);
+  }
+
+  /** Attempts when concurrent messages create the same Organization, Location or Patient. */
+  private static final int CONFLICT_ATTEMPTS = 5;
+
+  @Override
+  public boolean store(long inboxId, MappedMessage message) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return storeOnce(inboxId, message);
+      } catch (ResourceVersionConflictException | DataIntegrityViolationException e) {
+        // two workers created the same conditional target at once: the loser's whole
+        // transaction rolled back, and the target now exists, so trying again succeeds
+        if (attempt >= CONFLICT_ATTEMPTS) {
+          throw e;
+        }
+        sleepQuietly(ThreadLocalRandom.current().nextLong(5, 25L * attempt));
+      }
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean storeOnce(long inboxId, MappedMessage message) {
+    Boolean stored = transactions.execute(status -> {
+      Status current = inbox.lockStatus(inboxId)
+          .orElseThrow(() -> new IllegalStateException("no inbox row " + inboxId));
+      if (current == Status.STORED) {
+        return false;
+      }
+      Bundle transaction = reconciler.reconcile(message.transaction().copy());
+      // nested: HAPI joins this transaction, so the write and the inbox status commit together
+      systemDao.transactionNested(new SystemRequestDetails(), transaction);
+      for (PatientMerge merge : message.merges()) {
+        merge(merge);
+      }
+      inbox.markStored(inboxId);
+      return true;
+    });
+    return Boolean.TRUE.equals(stored);
+  }
+
+  /** Moves every reference from the non-surviving Patient to the survivor (HAPI's service). */
+  private void merge(PatientMerge merge) {
+    Optional<IBaseResource> survivor = findOne("Patient?identifier=" + orQuery(merge.surviving()));
+    Optional<IBaseResource> goes = findOne("Patient?identifier=" + orQuery(merge.nonSurviving()));
+    if (survivor.isEmpty() || goes.isEmpty()) {
+      throw new IllegalStateException("merge: " + (survivor.isEmpty() ? "surviving" : "non-surviving") + " patient not found");
+    }
+    if (survivor.get().getIdElement().getIdPart().equals(goes.get().getIdElement().getIdPart())) {
+      return;
+    }
+    var request = new ReplaceReferencesRequest(
+        goes.get().getIdElement().toUnqualifiedVersionless(),
+        survivor.get().getIdElement().toUnqualifiedVersionless(),
+        10_000,
+        RequestPartitionId.defaultPartition(),
+        false,
+        List.of());
+    replaceReferences.replaceReferences(request, new SystemRequestDetails());
+    log.info("Merged Patient/{} into Patient/{}", goes.get().getIdElement().getIdPart(), survivor.get().getIdElement().getIdPart());
+  }
+
+  private static String orQuery(List<Identifier> identifiers) {
+    return String.join(",", identifiers.stream()
+        .map(i -> escape(i.getSystem()) + "|" + escape(i.getValue())).toList());
+  }
+
+  private static String escape(String s) {
+    return s == null ? "" : s.replace("\\", "\\\\").replace(",", "\\,").replace("|", "\\|").replace("$", "\\$");
+  }
+
+  /** The one stored resource a conditional URL matches, if any (more than one is an error). */
+  Optional<IBaseResource> findOne(String conditionalUrl) {
+    String type = conditionalUrl.substring(0, conditionalUrl.indexOf('?'));
+    @SuppressWarnings("unchecked")
+    IFhirResourceDao<IBaseResource> dao = (IFhirResourceDao<IBaseResource>) daoRegistry.getResourceDao(type);
+    SearchParameterMap map = matchUrls.translateMatchUrl(conditionalUrl, daoRegistry.getFhirContext().getResourceDefinition(type));
+    map.setLoadSynchronous(true);
+    map.setCount(2);
+    List<IBaseResource> found = dao.search(map, new SystemRequestDetails()).getResources(0, 2);
+    if (found.size() > 1) {
+      throw new IllegalStateException(type + " conditional URL matches " + found.size() + " resources");
+    }
+    return found.stream().findFirst();
+  }
+}

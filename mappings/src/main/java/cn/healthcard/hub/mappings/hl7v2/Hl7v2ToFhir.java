@@ -1,0 +1,92 @@
+package cn.healthcard.hub.mappings.hl7v2;
+
+import static cn.healthcard.hub.mappings.hl7v2.datatype.V2.s;
+
+import ca.uhn.hl7v2.model.v251.datatype.HD;
+import ca.uhn.hl7v2.model.v251.segment.EVN;
+import ca.uhn.hl7v2.model.v251.segment.MSH;
+import cn.healthcard.hub.mappings.hl7v2.ack.ErrorCode;
+import cn.healthcard.hub.mappings.hl7v2.ack.ErrorLocation;
+import cn.healthcard.hub.mappings.hl7v2.ack.Hl7Error;
+import cn.healthcard.hub.mappings.hl7v2.adt.AdtToFhir;
+import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
+import cn.healthcard.hub.mappings.hl7v2.datatype.Sender;
+import cn.healthcard.hub.mappings.hl7v2.datatype.Timestamps;
+import cn.healthcard.hub.mappings.hl7v2.mdm.MdmToFhir;
+import cn.healthcard.hub.mappings.hl7v2.oru.OruToFhir;
+import cn.healthcard.hub.mappings.hl7v2.parse.ParsedMessage;
+import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
+import cn.healthcard.hub.mappings.hl7v2.segment.MshToProvenance;
+import cn.healthcard.hub.terminology.Terminology;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.InstantType;
+
+/**
+ * The message layer: one parsed message to one {@link MappedMessage}, or the content errors
+ * that prevent it. Pure and deterministic: the same message gives a byte-identical Bundle.
+ */
+public final class Hl7v2ToFhir {
+
+  /** The mapping, or why there is none. */
+  public sealed interface Outcome permits Mapped, Failed {}
+
+  public record Mapped(MappedMessage message) implements Outcome {}
+
+  public record Failed(List<Hl7Error> errors) implements Outcome {}
+
+  private final Terminology terminology;
+
+  public Hl7v2ToFhir(Terminology terminology) {
+    this.terminology = terminology;
+  }
+
+  /**
+   * @param parsed the parsed message
+   * @param receivedText the message text exactly as received (kept in the Binary)
+   * @param type MSH-9.1
+   * @param trigger MSH-9.2
+   * @param controlId MSH-10
+   */
+  public Outcome map(ParsedMessage parsed, String receivedText, String type, String trigger, String controlId) {
+    MSH msh = parsed.msh();
+    HD hd = msh.getMsh4_SendingFacility();
+    Sender sender = new Sender(s(hd.getHd1_NamespaceID()), s(hd.getHd2_UniversalID()), s(hd.getHd3_UniversalIDType()));
+    MappingContext ctx = new MappingContext(parsed, sender, controlId, type, trigger, terminology);
+
+    String msh7 = s(msh.getMsh7_DateTimeOfMessage().getTs1_Time());
+    if (msh7.isEmpty()) {
+      ctx.error(ErrorCode.REQUIRED_FIELD_MISSING, ErrorLocation.msh(7), "MSH-7 (date/time of message) is required");
+    }
+    Optional<Timestamps.Parsed> mt = ctx.timestamp(msh7, ErrorLocation.msh(7), "MSH-7");
+    Optional<SegmentRef> evn = parsed.first("EVN");
+    Optional<Timestamps.Parsed> recordedEvent = evn.flatMap(e ->
+        ctx.timestamp(s(e.as(EVN.class).getEvn2_RecordedDateTime().getTs1_Time()), e.at(2), "EVN-2"));
+    Optional<DateTimeType> occurred = evn.flatMap(e ->
+        ctx.dateTime(s(e.as(EVN.class).getEvn6_EventOccurred().getTs1_Time()), e.at(6), "EVN-6"));
+    recordedEvent.or(() -> mt).ifPresent(t -> ctx.eventTime(t.dateTime()));
+
+    String organizationUrl = MshToProvenance.organization(ctx);
+    Optional<String> patientUrl;
+    List<PatientMerge> merges = List.of();
+    switch (type) {
+      case "ADT" -> {
+        AdtToFhir.Result r = AdtToFhir.map(ctx, organizationUrl);
+        patientUrl = r.patientUrl();
+        merges = r.merges();
+      }
+      case "ORU" -> patientUrl = OruToFhir.map(ctx, organizationUrl);
+      case "MDM" -> patientUrl = MdmToFhir.map(ctx, organizationUrl);
+      default -> throw new IllegalArgumentException("unsupported type reached the mapping");
+    }
+    if (ctx.hasErrors()) {
+      return new Failed(ctx.errors());
+    }
+    MshToProvenance.addMessageAndProvenance(ctx, receivedText, organizationUrl, patientUrl,
+        mt.map(t -> new InstantType(t.instant())),
+        occurred.isPresent() ? occurred : ctx.eventTime().map(DateTimeType::new));
+    return new Mapped(new MappedMessage(
+        new MessageKey(sender.key(), controlId), type, trigger, ctx.transaction().build(), merges, ctx.eventTime()));
+  }
+}

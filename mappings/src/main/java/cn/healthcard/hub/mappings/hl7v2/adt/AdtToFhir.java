@@ -1,0 +1,172 @@
+package cn.healthcard.hub.mappings.hl7v2.adt;
+
+import static cn.healthcard.hub.mappings.hl7v2.datatype.V2.s;
+
+import ca.uhn.hl7v2.model.v251.datatype.CX;
+import ca.uhn.hl7v2.model.v251.segment.EVN;
+import ca.uhn.hl7v2.model.v251.segment.MRG;
+import ca.uhn.hl7v2.model.v251.segment.PV1;
+import cn.healthcard.hub.mappings.hl7v2.PatientMerge;
+import cn.healthcard.hub.mappings.hl7v2.ack.ErrorCode;
+import cn.healthcard.hub.mappings.hl7v2.ack.ErrorLocation;
+import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
+import cn.healthcard.hub.mappings.hl7v2.datatype.Identifiers;
+import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
+import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
+import cn.healthcard.hub.mappings.hl7v2.segment.Nk1ToContact;
+import cn.healthcard.hub.mappings.hl7v2.segment.PidToPatient;
+import cn.healthcard.hub.mappings.hl7v2.segment.Pv1ToEncounter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter.EncounterStatus;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Patient.LinkType;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * ADT messages (A01-A08, A11-A13, A28, A31, A40) to FHIR: which segments make which resources.
+ *
+ * <ul>
+ *   <li>PID (+ NK1 as contacts) is the Patient, written as a conditional update matching card
+ *       number or MRN.
+ *   <li>PV1 (+ PV2) is the Encounter, a conditional update on its visit number, its status from
+ *       the trigger: A01, A02, A06, A07, A12, A13 in-progress; A03 finished; A04 arrived; A05
+ *       planned; A11 cancelled; A08 from the content (PV1-45 finished, PV1-44 in-progress, else
+ *       arrived). A28 and A31 carry no visit: no Encounter.
+ *   <li>A40: each PID/MRG pair is a merge: the survivor (PID) is updated matching its MRN only
+ *       (the card may still be on the record that goes), the record that goes (MRG-1) becomes
+ *       inactive with a {@code replaced-by} link to the survivor, and a {@link PatientMerge} tells
+ *       the server to move what refers to it.
+ * </ul>
+ */
+public final class AdtToFhir {
+
+  private static final Set<String> NO_VISIT = Set.of("A28", "A31", "A40");
+  private static final Set<String> PERSON_OIDS = Set.of("2.16.156.10011.1.19", "2.16.156.10011.1.3");
+
+  /** What the ADT part produced. */
+  public record Result(Optional<String> patientUrl, List<PatientMerge> merges) {}
+
+  private AdtToFhir() {}
+
+  public static Result map(MappingContext ctx, String organizationUrl) {
+    String trigger = ctx.triggerEvent();
+    if ("A40".equals(trigger)) {
+      return merge(ctx);
+    }
+    Optional<SegmentRef> pidRef = ctx.message().first("PID");
+    if (pidRef.isEmpty()) {
+      ctx.error(ErrorCode.SEGMENT_SEQUENCE_ERROR, ErrorLocation.segment("PID", 1), "an ADT message needs a PID segment");
+      return new Result(Optional.empty(), List.of());
+    }
+    Optional<PidToPatient.Result> patient = PidToPatient.map(ctx, pidRef.get());
+    if (patient.isEmpty()) {
+      return new Result(Optional.empty(), List.of());
+    }
+    Patient p = ctx.stamp(patient.get().patient());
+    for (SegmentRef nk1 : ctx.message().all("NK1")) {
+      Nk1ToContact.map(ctx, nk1).ifPresent(p::addContact);
+    }
+    String patientUrl = ctx.transaction().updateWhere(p,
+        SearchUrls.identifierQuery(patient.get().matchIdentifiers()));
+
+    Optional<SegmentRef> pv1 = ctx.message().first("PV1");
+    if (!NO_VISIT.contains(trigger) && pv1.isPresent()) {
+      Optional<Identifier> prior = Optional.empty();
+      if ("A06".equals(trigger) || "A07".equals(trigger)) {
+        prior = ctx.message().first("MRG").flatMap(m -> {
+          CX cx = m.as(MRG.class).getMrg5_PriorVisitNumber();
+          return s(cx.getCx1_IDNumber()).isEmpty() ? Optional.empty()
+              : Optional.of(Identifiers.fromCx(ctx, cx, ctx.sender().namespace("visit")));
+        });
+        Optional<Identifier> now = Pv1ToEncounter.visitIdentifier(ctx, pv1.get().as(PV1.class));
+        if (prior.isPresent() && now.isPresent() && now.get().getValue().equals(prior.get().getValue())
+            && now.get().getSystem().equals(prior.get().getSystem())) {
+          prior = Optional.empty();
+        }
+      }
+      Pv1ToEncounter.add(ctx, pv1.get(), ctx.message().first("PV2"), patientUrl, organizationUrl,
+          new Pv1ToEncounter.Mode(status(trigger), false, prior, dischargeFallback(ctx)));
+    }
+    return new Result(Optional.of(patientUrl), List.of());
+  }
+
+  static EncounterStatus status(String trigger) {
+    return switch (trigger) {
+      case "A01", "A02", "A06", "A07", "A12", "A13" -> EncounterStatus.INPROGRESS;
+      case "A03" -> EncounterStatus.FINISHED;
+      case "A04" -> EncounterStatus.ARRIVED;
+      case "A05" -> EncounterStatus.PLANNED;
+      case "A11" -> EncounterStatus.CANCELLED;
+      default -> null;
+    };
+  }
+
+  /** EVN-6 (event occurred), else the message's event time. */
+  private static Optional<DateTimeType> dischargeFallback(MappingContext ctx) {
+    Optional<DateTimeType> occurred = ctx.message().first("EVN").flatMap(evn ->
+        ctx.dateTime(s(evn.as(EVN.class).getEvn6_EventOccurred().getTs1_Time()), evn.at(6), "EVN-6"));
+    return occurred.isPresent() ? occurred : ctx.eventTime().map(DateTimeType::new);
+  }
+
+  private static Result merge(MappingContext ctx) {
+    List<PatientMerge> merges = new ArrayList<>();
+    Optional<String> firstSurvivor = Optional.empty();
+    SegmentRef currentPid = null;
+    List<SegmentRef[]> pairs = new ArrayList<>();
+    for (SegmentRef s : ctx.message().segments()) {
+      if (s.id().equals("PID")) {
+        currentPid = s;
+      } else if (s.id().equals("MRG") && currentPid != null) {
+        pairs.add(new SegmentRef[] {currentPid, s});
+        currentPid = null;
+      }
+    }
+    if (pairs.isEmpty()) {
+      ctx.error(ErrorCode.SEGMENT_SEQUENCE_ERROR, ErrorLocation.segment("MRG", 1),
+          "an A40 needs a PID followed by an MRG segment");
+      return new Result(Optional.empty(), List.of());
+    }
+    for (SegmentRef[] pair : pairs) {
+      Optional<PidToPatient.Result> survivor = PidToPatient.map(ctx, pair[0]);
+      List<Identifier> going = nonSurvivingIdentifiers(ctx, pair[1]);
+      if (survivor.isEmpty() || going.isEmpty()) {
+        continue;
+      }
+      Patient p = ctx.stamp(survivor.get().patient());
+      p.setActive(true);
+      Identifier key = survivor.get().mrn().orElse(survivor.get().card().orElseThrow());
+      String survivorUrl = ctx.transaction().updateWhere(p, SearchUrls.identifierQuery(List.of(key)));
+      firstSurvivor = firstSurvivor.or(() -> Optional.of(survivorUrl));
+
+      Patient old = ctx.stamp(new Patient());
+      going.forEach(old::addIdentifier);
+      old.setActive(false);
+      old.addLink().setType(LinkType.REPLACEDBY).setOther(new Reference(survivorUrl));
+      ctx.transaction().updateWhere(old, SearchUrls.identifierQuery(going));
+      merges.add(new PatientMerge(survivor.get().matchIdentifiers(), going));
+    }
+    return new Result(firstSurvivor, merges);
+  }
+
+  /** MRG-1 without card or identity-card numbers (they name the person, who survives). */
+  private static List<Identifier> nonSurvivingIdentifiers(MappingContext ctx, SegmentRef mrgRef) {
+    List<Identifier> out = new ArrayList<>();
+    for (CX cx : mrgRef.as(MRG.class).getMrg1_PriorPatientIdentifierList()) {
+      String oid = Identifiers.authorityOid(cx);
+      if (s(cx.getCx1_IDNumber()).isEmpty() || PERSON_OIDS.contains(oid)) {
+        continue;
+      }
+      out.add(Identifiers.fromCx(ctx, cx, PidToPatient.defaultMrnSystem(ctx)));
+    }
+    if (out.isEmpty()) {
+      ctx.error(ErrorCode.REQUIRED_FIELD_MISSING, mrgRef.at(1),
+          "MRG-1 must name the record that goes by the hospital's own number");
+    }
+    return out;
+  }
+}

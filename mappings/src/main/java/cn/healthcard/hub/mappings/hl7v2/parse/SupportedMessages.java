@@ -1,0 +1,72 @@
+package cn.healthcard.hub.mappings.hl7v2.parse;
+
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.v251.message.ADT_A01;
+import ca.uhn.hl7v2.model.v251.message.ADT_A02;
+import ca.uhn.hl7v2.model.v251.message.ADT_A03;
+import ca.uhn.hl7v2.model.v251.message.ADT_A05;
+import ca.uhn.hl7v2.model.v251.message.ADT_A06;
+import ca.uhn.hl7v2.model.v251.message.ADT_A09;
+import ca.uhn.hl7v2.model.v251.message.ADT_A12;
+import ca.uhn.hl7v2.model.v251.message.ADT_A39;
+import ca.uhn.hl7v2.model.v251.message.MDM_T02;
+import ca.uhn.hl7v2.model.v251.message.ORU_R01;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The message types, trigger events, versions and processing ids the hub accepts, and the
+ * v2.5.1 structure each type/trigger is parsed into (2.3, 2.3.1, 2.4 and 2.5 messages land in
+ * the same structures: their fields are a prefix of 2.5.1's).
+ */
+public final class SupportedMessages {
+
+  public static final Set<String> VERSIONS = Set.of("2.3", "2.3.1", "2.4", "2.5", "2.5.1");
+
+  /**
+   * P (production) and T (training) are accepted; the route gets MSH-11 and decides what to do
+   * with T. D (debugging) and anything else is rejected (AR, 202).
+   */
+  public static final Set<String> PROCESSING_IDS = Set.of("P", "T");
+
+  private static final Map<String, Map<String, Supplier<Message>>> STRUCTURES = Map.of(
+      "ADT", Map.ofEntries(
+          Map.entry("A01", ADT_A01::new),
+          Map.entry("A02", ADT_A02::new),
+          Map.entry("A03", ADT_A03::new),
+          Map.entry("A04", ADT_A01::new),
+          Map.entry("A05", ADT_A05::new),
+          Map.entry("A06", ADT_A06::new),
+          Map.entry("A07", ADT_A06::new),
+          Map.entry("A08", ADT_A01::new),
+          Map.entry("A11", ADT_A09::new),
+          Map.entry("A12", ADT_A12::new),
+          Map.entry("A13", ADT_A01::new),
+          Map.entry("A28", ADT_A05::new),
+          Map.entry("A31", ADT_A05::new),
+          Map.entry("A40", ADT_A39::new)),
+      "ORU", Map.of("R01", ORU_R01::new),
+      "MDM", Map.of("T02", MDM_T02::new));
+
+  private SupportedMessages() {}
+
+  public static boolean supportsType(String type) {
+    return STRUCTURES.containsKey(type);
+  }
+
+  /** A fresh, empty v2.5.1 message of the structure for this type and trigger. */
+  public static Optional<Message> newMessage(String type, String trigger) {
+    Map<String, Supplier<Message>> byTrigger = STRUCTURES.get(type);
+    if (byTrigger == null || !byTrigger.containsKey(trigger)) {
+      return Optional.empty();
+    }
+    return Optional.of(byTrigger.get(trigger).get());
+  }
+
+  public static boolean supports(String type, String trigger) {
+    Map<String, Supplier<Message>> byTrigger = STRUCTURES.get(type);
+    return byTrigger != null && byTrigger.containsKey(trigger);
+  }
+}

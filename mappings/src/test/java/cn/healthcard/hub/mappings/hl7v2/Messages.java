@@ -1,0 +1,64 @@
+package cn.healthcard.hub.mappings.hl7v2;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Small valid messages to break one field at a time. */
+final class Messages {
+
+  static final String CARD = TestMessages.card("11010119800101001");
+
+  static final String ADT_A01 = String.join("\r",
+      "MSH|^~\\&|HIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250301083000||ADT^A01^ADT_A01|CTRL-1|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "EVN|A01|20250301082955",
+      "PID|1||M0001^^^^MR~" + CARD + "^^^&2.16.156.10011.1.19&ISO^NI||测试^甲||19800101|M",
+      "PV1|1|I|NK3^301^02||||||||||||||||V0001|||||||||||||||||||||||||20250301080000") + "\r";
+
+  static final String ORU_R01 = String.join("\r",
+      "MSH|^~\\&|LIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250302101500||ORU^R01^ORU_R01|CTRL-2|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M",
+      "OBR|1|P-1^HIS|F-1^LIS|CBC^血常规^L|||20250302080000||||||||||||||||||F",
+      "OBX|1|NM|718-7^Hemoglobin^LN||135|g/L^g/L^UCUM|130-175|N|||F") + "\r";
+
+  static final String MDM_T02 = String.join("\r",
+      "MSH|^~\\&|EMR|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250305170000||MDM^T02^MDM_T02|CTRL-3|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "EVN|T02|20250305170000",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M",
+      "TXA|1|DS|TX|20250305165000||||||||DOC-1^EMR|||||AU||AV",
+      "OBX|1|TX|18842-5^Discharge summary^LN||出院小结||||||F") + "\r";
+
+  private Messages() {}
+
+  /** The message with field {@code field} of the {@code occurrence}-th {@code segment} replaced. */
+  static String with(String message, String segment, int occurrence, int field, String value) {
+    String[] segs = message.split("\r");
+    int n = 0;
+    for (int i = 0; i < segs.length; i++) {
+      if (segs[i].startsWith(segment + "|") && ++n == occurrence) {
+        List<String> f = new ArrayList<>(Arrays.asList(segs[i].split("\\|", -1)));
+        int index = segment.equals("MSH") ? field - 1 : field;
+        while (f.size() <= index) {
+          f.add("");
+        }
+        f.set(index, value);
+        segs[i] = String.join("|", f);
+      }
+    }
+    return String.join("\r", segs) + "\r";
+  }
+
+  static String with(String message, String segment, int field, String value) {
+    return with(message, segment, 1, field, value);
+  }
+
+  static String without(String message, String segment) {
+    StringBuilder sb = new StringBuilder();
+    for (String s : message.split("\r")) {
+      if (!s.startsWith(segment + "|")) {
+        sb.append(s).append('\r');
+      }
+    }
+    return sb.toString();
+  }
+}

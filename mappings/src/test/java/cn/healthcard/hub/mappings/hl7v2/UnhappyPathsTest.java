@@ -1,0 +1,109 @@
+package cn.healthcard.hub.mappings.hl7v2;
+
+import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A01;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.MDM_T02;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.ORU_R01;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.with;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.without;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.healthcard.hub.mappings.hl7v2.ack.AckCode;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every way the hub refuses a message: the exact MSA-1, ERR-2 location and ERR-3 code, and no
+ * message content in the ACK.
+ */
+class UnhappyPathsTest {
+
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        Arguments.of("unsupported message type", with(ADT_A01, "MSH", 9, "VXU^V04^VXU_V04"), "AR", "MSH^1^9^1^1", "200"),
+        Arguments.of("unsupported trigger event", with(ADT_A01, "MSH", 9, "ADT^A99"), "AR", "MSH^1^9^1^2", "201"),
+        Arguments.of("inbound ACK", with(ADT_A01, "MSH", 9, "ACK^A01^ACK"), "AR", "MSH^1^9^1^1", "200"),
+        Arguments.of("unsupported version", with(ADT_A01, "MSH", 12, "2.7"), "AR", "MSH^1^12", "203"),
+        Arguments.of("debugging processing id", with(ADT_A01, "MSH", 11, "D"), "AR", "MSH^1^11", "202"),
+        Arguments.of("missing control id", with(ADT_A01, "MSH", 10, ""), "AR", "MSH^1^10", "101"),
+        Arguments.of("missing sending facility", with(ADT_A01, "MSH", 4, ""), "AR", "MSH^1^4", "101"),
+        Arguments.of("unknown charset", with(ADT_A01, "MSH", 18, "EBCDIC"), "AR", "MSH^1^18", "103"),
+        Arguments.of("no MSH", "PID|1||M0001^^^^MR||测试^甲\r", "AR", "MSH^1", "100"),
+        Arguments.of("missing MSH-7", with(ADT_A01, "MSH", 7, ""), "AE", "MSH^1^7", "101"),
+        Arguments.of("bad MSH-7", with(ADT_A01, "MSH", 7, "2025-03-01"), "AE", "MSH^1^7", "102"),
+        Arguments.of("no patient identifier", with(ADT_A01, "PID", 3, ""), "AE", "PID^1^3", "101"),
+        Arguments.of("invalid card check character",
+            with(ADT_A01, "PID", 3, "M0001^^^^MR~" + Messages.CARD.substring(0, 17) + "5^^^&2.16.156.10011.1.19&ISO"),
+            "AE", "PID^1^3^2", "102"),
+        Arguments.of("PID-7 contradicts the card", with(ADT_A01, "PID", 7, "19810101"), "AE", "PID^1^7", "102"),
+        Arguments.of("bad PID-7", with(ADT_A01, "PID", 7, "19801301"), "AE", "PID^1^7", "102"),
+        Arguments.of("bad PV1-44", with(ADT_A01, "PV1", 44, "2025030108xx"), "AE", "PV1^1^44", "102"),
+        Arguments.of("no PID in ADT", without(ADT_A01, "PID"), "AE", "PID^1", "100"),
+        Arguments.of("A40 without MRN in MRG",
+            with(ADT_A01, "MSH", 9, "ADT^A40^ADT_A39").replace("PV1|", "MRG|" + Messages.CARD + "^^^&2.16.156.10011.1.19&ISO\rPV1|"),
+            "AE", "MRG^1^1", "101"),
+        Arguments.of("NM that is not a number", with(ORU_R01, "OBX", 5, "<5"), "AE", "OBX^1^5^1", "102"),
+        Arguments.of("OBX-2 outside table 0125", with(ORU_R01, "OBX", 2, "XX"), "AE", "OBX^1^2", "103"),
+        Arguments.of("OBX without OBX-3", with(ORU_R01, "OBX", 3, ""), "AE", "OBX^1^3", "101"),
+        Arguments.of("OBR without order numbers", with(with(ORU_R01, "OBR", 2, ""), "OBR", 3, ""), "AE", "OBR^1^3", "101"),
+        Arguments.of("OBR without OBR-4", with(ORU_R01, "OBR", 4, ""), "AE", "OBR^1^4", "101"),
+        Arguments.of("ORU without OBR", without(ORU_R01, "OBR"), "AE", "OBR^1", "100"),
+        Arguments.of("MDM without TXA-12", with(MDM_T02, "TXA", 12, ""), "AE", "TXA^1^12", "101"),
+        Arguments.of("MDM without TXA", without(MDM_T02, "TXA"), "AE", "TXA^1", "100"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void refusedWithExactAckCodeLocationAndErrorCode(String name, String message, String msa1, String err2, String err3) {
+    InboundResult.Rejected r = TestMessages.rejected(TestMessages.utf8(message));
+    assertThat(r.ackCode().name()).isEqualTo(msa1);
+    assertThat(TestMessages.field(r.ack(), "MSA", 1, 1)).isEqualTo(msa1);
+    assertThat(TestMessages.field(r.ack(), "ERR", 1, 2)).isEqualTo(err2);
+    assertThat(TestMessages.field(r.ack(), "ERR", 1, 3)).isEqualTo(err3 + "^" + r.errors().get(0).code().text() + "^HL70357");
+    assertThat(TestMessages.field(r.ack(), "ERR", 1, 4)).isEqualTo("E");
+    assertThat(AckParsing.parses(r.ack())).isTrue();
+    assertThat(r.ack()).doesNotContain("测试").doesNotContain(Messages.CARD.substring(0, 17));
+  }
+
+  @Test
+  void bytesInvalidForTheDeclaredCharsetAreAContentError() {
+    byte[] gb = ADT_A01.replace("UNICODE UTF-8", "UNICODE UTF-8").getBytes(java.nio.charset.Charset.forName("GB18030"));
+    InboundResult.Rejected r = TestMessages.rejected(gb);
+    assertThat(r.ackCode()).isEqualTo(AckCode.AE);
+    assertThat(TestMessages.field(r.ack(), "ERR", 1, 2)).isEqualTo("MSH^1^18");
+    assertThat(TestMessages.field(r.ack(), "ERR", 1, 3)).startsWith("102^");
+  }
+
+  @Test
+  void allContentErrorsOfAMessageAreReportedTogether() {
+    String broken = with(with(ADT_A01, "PID", 7, "19810101"), "PV1", 44, "bad");
+    InboundResult.Rejected r = TestMessages.rejected(TestMessages.utf8(broken));
+    assertThat(r.errors()).extracting(e -> e.location().toString()).containsExactly("PID^1^7", "PV1^1^44");
+    assertThat(TestMessages.field(r.ack(), "ERR", 2, 2)).isEqualTo("PV1^1^44");
+  }
+
+  @Test
+  void rejectionStillCarriesTheMessageKeyForIdempotency() {
+    InboundResult.Rejected r = TestMessages.rejected(TestMessages.utf8(with(ADT_A01, "PID", 7, "19810101")));
+    assertThat(r.key()).contains(new MessageKey("TESTHOSP", "CTRL-1"));
+  }
+
+  @Test
+  void olderSendersGetErr1AsWell() {
+    InboundResult.Rejected r = TestMessages.rejected(TestMessages.utf8(with(with(ADT_A01, "MSH", 12, "2.4"), "PID", 7, "19810101")));
+    assertThat(TestMessages.field(r.ack(), "ERR", 1, 1)).isEqualTo("PID^1^7^102&Data type error&HL70357");
+    assertThat(TestMessages.field(r.ack(), "MSH", 1, 12)).isEqualTo("2.4");
+  }
+
+  @Test
+  void aRejectedMessageIsAnsweredInItsOwnCharset() {
+    byte[] raw = with(with(ADT_A01, "MSH", 18, "GB 18030-2000"), "PID", 7, "19810101")
+        .getBytes(java.nio.charset.Charset.forName("GB18030"));
+    InboundResult r = TestMessages.INBOUND.process(raw, StandardCharsets.UTF_8, TestMessages.ACK_CONTEXT);
+    assertThat(r.charset().name()).isEqualTo("GB18030");
+    assertThat(TestMessages.field(r.ack(), "MSH", 1, 18)).isEqualTo("GB 18030-2000");
+  }
+}
