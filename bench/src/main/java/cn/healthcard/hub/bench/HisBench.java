@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * bench/his.sh [--jar fhir-server/target/hub.jar | --url http://localhost:8080 --mllp-port 2575]
- *              [--messages 10000] [--connections 8] [--seed 1]
+ *              [--messages 10000] [--connections 8] [--seed 1] [--hub-args "--hub.hl7v2.workers=2"]
  * </pre>
  */
 public final class HisBench {
@@ -47,7 +47,8 @@ public final class HisBench {
     }
     Path data = Path.of("bench/target/his-data");
     HubBench.deleteRecursively(data);
-    try (HubProcess hub = new HubProcess(Path.of(opts.getOrDefault("jar", "fhir-server/target/hub.jar")), data, List.of())) {
+    List<String> hubArgs = opts.containsKey("hub-args") ? List.of(opts.get("hub-args").trim().split("\\s+")) : List.of();
+    try (HubProcess hub = new HubProcess(Path.of(opts.getOrDefault("jar", "fhir-server/target/hub.jar")), data, hubArgs)) {
       long ready = hub.start(Duration.ofMinutes(3));
       System.out.printf("hub: ready in %d ms (%s); all components UP %d ms later%n",
           ready, String.join(" ", HubProcess.DEFAULT_JAVA_OPTIONS), hub.awaitHealthy(Duration.ofMinutes(3)));

@@ -9,21 +9,24 @@ import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.replacereferences.ReplaceReferencesRequest;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import cn.healthcard.hub.mappings.hl7v2.MappedMessage;
 import cn.healthcard.hub.mappings.hl7v2.PatientMerge;
 import cn.healthcard.hub.routes.his.HisInbox.Status;
 import cn.healthcard.hub.routes.his.HisRepository;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import cn.healthcard.hub.terminology.identity.ResidentIdNumber;
+import jakarta.persistence.EntityManager;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import org.springframework.dao.DataIntegrityViolationException;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Patient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -41,6 +44,7 @@ public final class FhirHisRepository implements HisRepository {
   private final IReplaceReferencesSvc replaceReferences;
   private final JdbcHisInbox inbox;
   private final StoredStateReconciler reconciler;
+  private final EntityManager entityManager;
 
   public FhirHisRepository(
       TransactionTemplate transactions,
@@ -48,7 +52,9 @@ public final class FhirHisRepository implements HisRepository {
       DaoRegistry daoRegistry,
       MatchUrlService matchUrls,
       IReplaceReferencesSvc replaceReferences,
-      JdbcHisInbox inbox) {
+      JdbcHisInbox inbox,
+      EntityManager entityManager) {
+    this.entityManager = entityManager;
     this.transactions = transactions;
     this.systemDao = systemDao;
     this.daoRegistry = daoRegistry;
@@ -86,22 +92,60 @@ public final class FhirHisRepository implements HisRepository {
   }
 
   private boolean storeOnce(long inboxId, MappedMessage message) {
+    boolean merges = !message.merges().isEmpty();
     Boolean stored = transactions.execute(status -> {
       Status current = inbox.lockStatus(inboxId)
           .orElseThrow(() -> new IllegalStateException("no inbox row " + inboxId));
       if (current == Status.STORED) {
         return false;
       }
+      for (PatientMerge merge : message.merges()) {
+        releaseCardNumbers(merge);
+      }
       Bundle transaction = reconciler.reconcile(message.transaction().copy());
       // nested: HAPI joins this transaction, so the write and the inbox status commit together
       systemDao.transactionNested(new SystemRequestDetails(), transaction);
+      if (!merges) {
+        inbox.markStored(inboxId);
+      }
+      return true;
+    });
+    if (Boolean.TRUE.equals(stored) && merges) {
+      // HAPI's replace-references runs its own transactions, so it cannot join the one above. The
+      // row stays RECEIVED until the references have moved: if the hub stops in between, the
+      // message is processed again, and every step of it is idempotent (conditional writes,
+      // fixed ids, references already moved stay moved).
       for (PatientMerge merge : message.merges()) {
         merge(merge);
       }
       inbox.markStored(inboxId);
-      return true;
-    });
+    }
     return Boolean.TRUE.equals(stored);
+  }
+
+  /**
+   * The card number belongs to the person, who survives: before the merge transaction gives it
+   * to the surviving record, the record that goes gives it up (in its own flushed write, so the
+   * unique card index never sees both).
+   */
+  private void releaseCardNumbers(PatientMerge merge) {
+    Optional<IBaseResource> goes = findOne("Patient?identifier=" + orQuery(merge.nonSurviving()));
+    if (goes.isEmpty() || !(goes.get() instanceof Patient patient)) {
+      return;
+    }
+    boolean removed = patient.getIdentifier().removeIf(i -> ResidentIdNumber.HEALTH_CARD_SYSTEM.equals(i.getSystem()));
+    if (!removed) {
+      return;
+    }
+    Bundle release = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    String id = "Patient/" + patient.getIdElement().getIdPart();
+    patient.setId(id);
+    release.addEntry().setResource(patient).getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(id);
+    systemDao.transactionNested(new SystemRequestDetails(), release);
+    // HAPI's entities for that Patient (its unique card index row is gone) must not be reused by
+    // the merge transaction that follows in this same database transaction
+    entityManager.flush();
+    entityManager.clear();
   }
 
   /** Moves every reference from the non-surviving Patient to the survivor (HAPI's service). */

@@ -13,6 +13,7 @@ import cn.healthcard.hub.routes.his.SenderCharsets;
 import cn.healthcard.hub.server.HubProperties;
 import cn.healthcard.hub.terminology.Terminology;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -54,9 +55,10 @@ public class HisConfig {
       DaoRegistry daoRegistry,
       MatchUrlService matchUrls,
       IReplaceReferencesSvc replaceReferences,
-      JdbcHisInbox inbox) {
-    return new FhirHisRepository(
-        new TransactionTemplate(transactionManager), systemDao, daoRegistry, matchUrls, replaceReferences, inbox);
+      JdbcHisInbox inbox,
+      EntityManager entityManager) {
+    return new FhirHisRepository(new TransactionTemplate(transactionManager), systemDao, daoRegistry,
+        matchUrls, replaceReferences, inbox, entityManager);
   }
 
   @Bean

@@ -25,6 +25,10 @@ import org.hl7.fhir.r4.model.Patient;
  *       arrives after a later A03 cannot roll the record back.
  *   <li><b>Identifiers are never lost.</b> A Patient update keeps every identifier the stored
  *       Patient has (another hospital's MRN, the card number) beside the ones in the message.
+ *   <li>A conditional update whose target was found here becomes an update by id (the same
+ *       search is not run twice). It carries If-Match with the version read here: if a
+ *       concurrent message changed the resource in between, the write fails on the version
+ *       check and the whole message is retried.
  * </ul>
  */
 final class StoredStateReconciler {
@@ -49,11 +53,26 @@ final class StoredStateReconciler {
         entry.getRequest().setMethod(HTTPVerb.POST).setUrl(entry.getResource().fhirType()).setIfNoneExist(url);
         continue;
       }
-      if (entry.getResource() instanceof Patient incoming && stored.get() instanceof Patient existing) {
+      if (entry.getResource() instanceof Patient incoming
+          && stored.get() instanceof Patient existing
+          && !isMergedAway(incoming)) {
         keepIdentifiers(existing, incoming);
       }
+      // already resolved: update by id, so HAPI does not run the same search again
+      String id = stored.get().getIdElement().getIdPart();
+      entry.getRequest().setUrl(entry.getResource().fhirType() + "/" + id);
+      // and only if nobody changed it since we read it (else: version conflict, retried)
+      if (stored.get().getIdElement().hasVersionIdPart()) {
+        entry.getRequest().setIfMatch("W/\"" + stored.get().getIdElement().getVersionIdPart() + "\"");
+      }
+      entry.getResource().setId(entry.getResource().fhirType() + "/" + id);
     }
     return transaction;
+  }
+
+  /** The non-surviving record of a merge: its identifiers are exactly what the merge says. */
+  private static boolean isMergedAway(Patient patient) {
+    return patient.getLink().stream().anyMatch(l -> l.getType() == Patient.LinkType.REPLACEDBY);
   }
 
   private static boolean isNewer(IBaseResource stored, org.hl7.fhir.r4.model.Resource incoming) {

@@ -71,13 +71,14 @@ final class TestMessages {
   /** Segment {@code id}'s fields of an ACK (index = field number; [0] is the segment id). */
   static String[] segment(String ack, String id, int occurrence) {
     int n = 0;
+    char sep = ack.length() > 3 ? ack.charAt(3) : '|';
     for (String seg : ack.split("\r")) {
-      if (seg.startsWith(id + "|") && ++n == occurrence) {
-        String[] f = seg.split("\\|", -1);
+      if (seg.startsWith(id + sep) && ++n == occurrence) {
+        String[] f = seg.split(java.util.regex.Pattern.quote(String.valueOf(sep)), -1);
         if (id.equals("MSH")) {
           String[] shifted = new String[f.length + 1];
           shifted[0] = "MSH";
-          shifted[1] = "|";
+          shifted[1] = String.valueOf(sep);
           System.arraycopy(f, 1, shifted, 2, f.length - 1);
           return shifted;
         }

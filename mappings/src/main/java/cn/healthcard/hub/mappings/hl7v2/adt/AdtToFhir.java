@@ -5,6 +5,7 @@ import static cn.healthcard.hub.mappings.hl7v2.datatype.V2.s;
 import ca.uhn.hl7v2.model.v251.datatype.CX;
 import ca.uhn.hl7v2.model.v251.segment.EVN;
 import ca.uhn.hl7v2.model.v251.segment.MRG;
+import ca.uhn.hl7v2.model.v251.segment.PID;
 import ca.uhn.hl7v2.model.v251.segment.PV1;
 import cn.healthcard.hub.mappings.hl7v2.PatientMerge;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorCode;
@@ -119,9 +120,9 @@ public final class AdtToFhir {
     SegmentRef currentPid = null;
     List<SegmentRef[]> pairs = new ArrayList<>();
     for (SegmentRef s : ctx.message().segments()) {
-      if (s.id().equals("PID")) {
+      if (s.is(PID.class)) {
         currentPid = s;
-      } else if (s.id().equals("MRG") && currentPid != null) {
+      } else if (s.is(MRG.class) && currentPid != null) {
         pairs.add(new SegmentRef[] {currentPid, s});
         currentPid = null;
       }
@@ -139,7 +140,7 @@ public final class AdtToFhir {
       }
       Patient p = ctx.stamp(survivor.get().patient());
       p.setActive(true);
-      Identifier key = survivor.get().mrn().orElse(survivor.get().card().orElseThrow());
+      Identifier key = survivor.get().mrn().orElseGet(() -> survivor.get().card().orElseThrow());
       String survivorUrl = ctx.transaction().updateWhere(p, SearchUrls.identifierQuery(List.of(key)));
       firstSurvivor = firstSurvivor.or(() -> Optional.of(survivorUrl));
 

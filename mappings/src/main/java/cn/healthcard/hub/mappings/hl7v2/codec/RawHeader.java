@@ -39,6 +39,9 @@ public final class RawHeader {
       end++;
     }
     String line = text.substring(start, end);
+    if (line.length() < 5) {
+      return Optional.empty();
+    }
     char fieldSep = line.charAt(3);
     int encEnd = line.indexOf(fieldSep, 4);
     String enc = encEnd < 0 ? line.substring(4) : line.substring(4, encEnd);

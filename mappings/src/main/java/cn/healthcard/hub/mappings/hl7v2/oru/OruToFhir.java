@@ -1,5 +1,8 @@
 package cn.healthcard.hub.mappings.hl7v2.oru;
 
+import ca.uhn.hl7v2.model.v251.segment.NTE;
+import ca.uhn.hl7v2.model.v251.segment.OBR;
+import ca.uhn.hl7v2.model.v251.segment.OBX;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorCode;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorLocation;
 import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
@@ -39,7 +42,7 @@ public final class OruToFhir {
     List<SegmentRef> segments = ctx.message().segments();
     boolean anyObr = false;
     for (int i = 0; i < segments.size(); i++) {
-      if (!segments.get(i).id().equals("OBR")) {
+      if (!segments.get(i).is(OBR.class)) {
         continue;
       }
       anyObr = true;
@@ -48,12 +51,12 @@ public final class OruToFhir {
       List<Observation> observations = new ArrayList<>();
       Map<String, Integer> seen = new HashMap<>();
       int j = i + 1;
-      while (j < segments.size() && !segments.get(j).id().equals("OBR")) {
+      while (j < segments.size() && !segments.get(j).is(OBR.class)) {
         SegmentRef s = segments.get(j);
-        if (s.id().equals("OBX")) {
+        if (s.is(OBX.class)) {
           List<SegmentRef> notes = new ArrayList<>();
           int k = j + 1;
-          while (k < segments.size() && segments.get(k).id().equals("NTE")) {
+          while (k < segments.size() && segments.get(k).is(NTE.class)) {
             notes.add(segments.get(k));
             k++;
           }
@@ -98,7 +101,7 @@ public final class OruToFhir {
 
   private static String subId(SegmentRef obx) {
     String sub = cn.healthcard.hub.mappings.hl7v2.datatype.V2.s(
-        obx.as(ca.uhn.hl7v2.model.v251.segment.OBX.class).getObx4_ObservationSubID());
+        obx.as(OBX.class).getObx4_ObservationSubID());
     return sub.isEmpty() ? "" : "/" + sub;
   }
 

@@ -4,11 +4,14 @@ import ca.uhn.hl7v2.AbstractHL7Exception;
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.Location;
+import ca.uhn.hl7v2.model.GenericSegment;
 import ca.uhn.hl7v2.model.Group;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.model.Structure;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
+import ca.uhn.hl7v2.parser.EncodingCharacters;
+import ca.uhn.hl7v2.parser.ModelClassFactory;
 import ca.uhn.hl7v2.parser.ParserConfiguration;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.parser.UnexpectedSegmentBehaviourEnum;
@@ -103,12 +106,33 @@ public final class Hl7v2Parser {
           "the message could not be parsed"));
     }
     List<SegmentRef> segments = new ArrayList<>();
-    flatten(message, segments, new HashMap<>());
+    flatten(message, segments, new HashMap<>(), delimiters);
     if (segments.isEmpty() || !"MSH".equals(segments.get(0).id())) {
       throw new ParseFailure(Hl7Error.error(ErrorCode.SEGMENT_SEQUENCE_ERROR, ErrorLocation.segment("MSH", 1),
           "the message must start with an MSH segment"));
     }
     return new ParsedMessage(message, segments, delimiters, normalized);
+  }
+
+  /**
+   * A standard segment HAPI kept generic (it stood where the structure did not expect it) parsed
+   * into its v2.5.1 class, so the mapping sees it typed; the generic one when that fails.
+   */
+  private Segment retype(GenericSegment generic, Delimiters d) {
+    try {
+      Class<? extends Segment> type = factory.getSegmentClass(generic.getName(), "2.5.1");
+      if (type == null) {
+        return generic;
+      }
+      Segment typed = type.getConstructor(Group.class, ModelClassFactory.class)
+          .newInstance(generic.getParent(), factory);
+      EncodingCharacters enc = new EncodingCharacters(d.field(), d.component(), d.repetition(), d.escape(),
+          d.subcomponent());
+      parser.parse(typed, PipeParser.encode(generic, enc), enc);
+      return typed;
+    } catch (Exception | LinkageError e) {
+      return generic;
+    }
   }
 
   private static Hl7Error fromHapi(AbstractHL7Exception e) {
@@ -127,7 +151,7 @@ public final class Hl7v2Parser {
     return Hl7Error.error(code, where, "the message could not be parsed at this position");
   }
 
-  private static void flatten(Group group, List<SegmentRef> out, Map<String, Integer> counts) {
+  private void flatten(Group group, List<SegmentRef> out, Map<String, Integer> counts, Delimiters d) {
     for (String name : group.getNames()) {
       Structure[] reps;
       try {
@@ -137,7 +161,7 @@ public final class Hl7v2Parser {
       }
       for (Structure s : reps) {
         if (s instanceof Group g) {
-          flatten(g, out, counts);
+          flatten(g, out, counts, d);
         } else if (s instanceof Segment seg) {
           boolean empty;
           try {
@@ -146,6 +170,9 @@ public final class Hl7v2Parser {
             empty = true;
           }
           if (!empty) {
+            if (seg instanceof GenericSegment generic) {
+              seg = retype(generic, d);
+            }
             String id = seg.getName();
             int seq = counts.merge(id, 1, Integer::sum);
             out.add(new SegmentRef(seg, id, seq, out.size()));

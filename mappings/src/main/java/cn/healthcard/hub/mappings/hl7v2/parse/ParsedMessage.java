@@ -1,5 +1,6 @@
 package cn.healthcard.hub.mappings.hl7v2.parse;
 
+import ca.uhn.hl7v2.model.GenericSegment;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.model.v251.segment.MSH;
@@ -23,12 +24,14 @@ public record ParsedMessage(Message message, List<SegmentRef> segments, Delimite
     return (MSH) segments.get(0).segment();
   }
 
+  /** The first typed segment with this id (a segment HAPI could only keep generic is skipped). */
   public Optional<SegmentRef> first(String id) {
-    return segments.stream().filter(s -> s.id().equals(id)).findFirst();
+    return segments.stream().filter(s -> s.id().equals(id) && !(s.segment() instanceof GenericSegment)).findFirst();
   }
 
+  /** The typed segments with this id, in message order. */
   public List<SegmentRef> all(String id) {
-    return segments.stream().filter(s -> s.id().equals(id)).toList();
+    return segments.stream().filter(s -> s.id().equals(id) && !(s.segment() instanceof GenericSegment)).toList();
   }
 
   public <T extends Segment> Optional<T> first(Class<T> type) {
