@@ -39,7 +39,7 @@ public final class HisBench {
     }
     int messages = Integer.parseInt(opts.getOrDefault("messages", "10000"));
     int connections = Integer.parseInt(opts.getOrDefault("connections", "8"));
-    int seed = Integer.parseInt(opts.getOrDefault("seed", String.valueOf((int) (System.currentTimeMillis() / 1000 % 100000))));
+    int seed = Integer.parseInt(opts.getOrDefault("seed", String.valueOf((int) (System.currentTimeMillis() / 1000 % 1000))));
     System.out.printf("machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     if (opts.containsKey("url")) {
       run(opts.get("url"), Integer.parseInt(opts.getOrDefault("mllp-port", "2575")), messages, connections, seed, null);

@@ -55,7 +55,7 @@ public final class HisMessages {
   static Message message(String facility, int seed, int patient, String trigger, int step) {
     LocalDate birth = LocalDate.of(1940, 1, 1).plusDays((patient * 37L + seed) % 25000);
     boolean male = patient % 2 == 0;
-    String card = HealthCards.number(birth, male, seed * 1_000_000 + patient);
+    String card = HealthCards.number(birth, male, Math.floorMod(seed * 7919 + patient, 45_000));
     String mrn = "M" + seed + "-" + patient;
     String visit = "V" + seed + "-" + patient;
     String controlId = "B" + seed + "-" + patient + "-" + step;

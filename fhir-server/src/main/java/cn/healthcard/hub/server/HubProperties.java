@@ -40,7 +40,7 @@ public record HubProperties(
       java.util.Map<String, java.nio.charset.Charset> senderCharsets,
       @DefaultValue("4") int workers,
       @DefaultValue("3") int redeliveries,
-      @DefaultValue("2m") java.time.Duration stalledAfter) {
+      @DefaultValue("10m") java.time.Duration stalledAfter) {
 
     public java.util.Map<String, java.nio.charset.Charset> senderCharsets() {
       return senderCharsets == null ? java.util.Map.of() : senderCharsets;

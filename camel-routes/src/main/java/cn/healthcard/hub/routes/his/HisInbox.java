@@ -70,6 +70,13 @@ public interface HisInbox {
    */
   List<Long> claimStalled(Duration age, int limit);
 
+  /**
+   * Messages still RECEIVED that were handed to the work queue before {@code instant} (at start:
+   * everything an earlier run recorded but did not store): marks them handed over now and
+   * returns their ids.
+   */
+  List<Long> claimQueuedBefore(Instant instant, int limit);
+
   List<DeadLetter> deadLetters(int limit);
 
   /** Makes one dead letter RECEIVED again; false when it is not a dead letter. */

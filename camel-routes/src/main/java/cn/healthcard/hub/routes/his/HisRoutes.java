@@ -1,6 +1,9 @@
 package cn.healthcard.hub.routes.his;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -14,7 +17,8 @@ import org.apache.camel.component.mllp.MllpConstants;
  * his-mllp-in     mllp listener -> intake (map, record durably, ACK) -> queue the inbox id
  * his-http-in     direct:his-http-in (POST /hl7v2) -> the same intake
  * his-process     work queue (competing consumers) -> map again -> repository, atomically
- * his-inbox-sweep timer -> ids recorded but never queued (hub stopped in between) -> queue
+ * his-inbox-recover at start: every id an earlier run recorded but did not store -> queue
+ * his-inbox-sweep timer -> ids recorded but not stored long after queueing -> queue again
  * his-dead-letter after the retries: the inbox row becomes a dead letter with the reason
  * </pre>
  */
@@ -68,25 +72,29 @@ public final class HisRoutes extends RouteBuilder {
           .errorHandler(noErrorHandler())
           .process(exchange -> receive(exchange, "mllp"))
           .setProperty(MllpConstants.MLLP_ACKNOWLEDGEMENT, exchangeProperty(ACK_BYTES))
-          .to("direct:his-enqueue");
+          // the row is durable: hand it to the workers without holding the ACK back
+          .wireTap("direct:his-enqueue");
     }
 
     from(HTTP_IN)
         .routeId("his-http-in")
         .errorHandler(noErrorHandler())
         .process(exchange -> receive(exchange, "http"))
-        .to("direct:his-enqueue")
+        .wireTap("direct:his-enqueue")
         .setBody(exchangeProperty(ACK_BYTES))
         .setHeader(ACK_CHARSET, exchangeProperty(ACK_CHARSET));
 
-    // the inbox row is already durable: a failed hand-over to the queue is picked up by the sweep
+    // The inbox row is the durable record; the queue only hands its id to a worker. So the
+    // hand-over is not persisted again in the broker's journal (one fsync less before the ACK):
+    // an id lost with a broker or hub restart is queued again by the recovery at start and by
+    // the sweep.
     from("direct:his-enqueue")
         .routeId("his-enqueue")
         .errorHandler(noErrorHandler())
         .filter(header(INBOX_ID).isNotNull())
         .doTry()
             .setBody(header(INBOX_ID))
-            .to("jms:queue:" + QUEUE + "?deliveryPersistent=true")
+            .to("jms:queue:" + QUEUE + "?deliveryPersistent=false")
         .doCatch(Exception.class)
             .log(LoggingLevel.WARN, "Inbox id ${header." + INBOX_ID + "} not queued (${exception.class}); the sweep will queue it")
         .end();
@@ -102,6 +110,22 @@ public final class HisRoutes extends RouteBuilder {
         .process(exchange -> processor.deadLetter(
             exchange.getIn().getBody(Long.class),
             exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+
+    Instant started = Instant.now();
+    from("timer:his-inbox-recover?repeatCount=1&delay=1000")
+        .routeId("his-inbox-recover")
+        .errorHandler(noErrorHandler())
+        .process(exchange -> {
+          List<Long> all = new ArrayList<>();
+          List<Long> batch;
+          while (!(batch = inbox.claimQueuedBefore(started, 1000)).isEmpty()) {
+            all.addAll(batch);
+          }
+          exchange.getIn().setBody(all);
+        })
+        .split(body())
+            .setHeader(INBOX_ID, body())
+            .to("direct:his-enqueue");
 
     from("timer:his-inbox-sweep?delay=5000&period=" + Math.max(1000, settings.stalledAfter().toMillis() / 2))
         .routeId("his-inbox-sweep")

@@ -98,6 +98,17 @@ public final class JdbcHisInbox implements HisInbox {
   }
 
   @Override
+  public List<Long> claimQueuedBefore(java.time.Instant instant, int limit) {
+    return jdbc.queryForList(
+        "update hub.his_inbox set queued_at = now() where id in ("
+            + " select id from hub.his_inbox where status = 'RECEIVED' and queued_at < ?"
+            + " order by id limit ? for update skip locked) returning id",
+        Long.class,
+        java.sql.Timestamp.from(instant),
+        limit);
+  }
+
+  @Override
   public List<DeadLetter> deadLetters(int limit) {
     return jdbc.query(
         "select id, sending_facility, control_id, message_type, received_at, attempts, last_error"
