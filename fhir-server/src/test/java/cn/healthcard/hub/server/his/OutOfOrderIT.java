@@ -1,0 +1,85 @@
+package cn.healthcard.hub.server.his;
+
+import static cn.healthcard.hub.server.his.HisMessages.message;
+import static cn.healthcard.hub.server.his.HisMessages.msa1;
+import static cn.healthcard.hub.server.his.HisMessages.msh;
+import static cn.healthcard.hub.server.his.HisMessages.pid;
+import static cn.healthcard.hub.server.his.HisMessages.segment;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.healthcard.hub.routes.mllp.MllpClient;
+import cn.healthcard.hub.server.HubIntegrationTest;
+import cn.healthcard.hub.server.IdentityNumbers;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+/** Messages arriving out of order: the stored result follows the event times, not arrival. */
+class OutOfOrderIT extends HubIntegrationTest {
+  private static final String VISIT = "https://hub.healthcard.cn/fhir/NamingSystem/HOSP_OO/visit";
+
+  private String send(String message) throws Exception {
+    try (MllpClient client = new MllpClient("localhost", MLLP_PORT, Duration.ofSeconds(30))) {
+      return new String(client.send(message.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String adt(String trigger, String controlId, String eventTime, String card, String mrn, String visit,
+      String given, String dischargeTime) {
+    String[] pv1 = new String[46];
+    pv1[0] = "1";
+    pv1[1] = "I";
+    pv1[2] = "WARD^01^01^HOSP_OO";
+    pv1[18] = visit;
+    pv1[43] = "20261120080000+0800";
+    pv1[44] = dischargeTime;
+    return message(msh("HOSP_OO", "ADT^" + trigger + "^ADT_A01", controlId, "2.4", null),
+        segment("EVN", trigger, eventTime),
+        pid(card, mrn, "HOSP_OO", "秦", given, card.substring(6, 14), "M"),
+        segment("PV1", pv1));
+  }
+
+  private void awaitStored(String controlId) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> inbox = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/hl7v2/inbox")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (inbox.body().contains("\"RECEIVED\":0")) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void anUpdateOlderThanTheDischargeDoesNotReopenTheVisitOrRollBackTheName() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1961, 1, 1));
+    String tag = Long.toString(System.nanoTime());
+    String visit = "V" + tag;
+    // the discharge (event at 12:00) arrives first, the admission update (event at 10:00) after it
+    assertThat(msa1(send(adt("A03", "OO1-" + tag, "20261121120000+0800", card, "M" + tag, visit, "始皇", "20261121115500+0800"))))
+        .isEqualTo("AA");
+    awaitStored("OO1-" + tag);
+    assertThat(msa1(send(adt("A08", "OO2-" + tag, "20261121100000+0800", card, "M" + tag, visit, "政", null))))
+        .isEqualTo("AA");
+    awaitStored("OO2-" + tag);
+    Thread.sleep(300);
+
+    Bundle encounters = FHIR.newJsonParser().parseResource(Bundle.class,
+        get("/Encounter?identifier=" + URLEncoder.encode(VISIT + "|" + visit, StandardCharsets.UTF_8)).body());
+    assertThat(encounters.getEntry()).hasSize(1);
+    Encounter encounter = (Encounter) encounters.getEntry().get(0).getResource();
+    assertThat(encounter.getStatus()).isEqualTo(Encounter.EncounterStatus.FINISHED);
+    Bundle patients = FHIR.newJsonParser().parseResource(Bundle.class,
+        get("/Patient?identifier=" + URLEncoder.encode(CARD + "|" + card, StandardCharsets.UTF_8)).body());
+    assertThat(((Patient) patients.getEntry().get(0).getResource()).getNameFirstRep().getGivenAsSingleString()).isEqualTo("始皇");
+  }
+}
