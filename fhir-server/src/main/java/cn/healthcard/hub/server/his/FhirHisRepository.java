@@ -53,6 +53,7 @@ public final class FhirHisRepository implements HisRepository {
       MatchUrlService matchUrls,
       IReplaceReferencesSvc replaceReferences,
       JdbcHisInbox inbox,
+      EventTimes eventTimes,
       EntityManager entityManager) {
     this.entityManager = entityManager;
     this.transactions = transactions;
@@ -61,7 +62,8 @@ public final class FhirHisRepository implements HisRepository {
     this.matchUrls = matchUrls;
     this.replaceReferences = replaceReferences;
     this.inbox = inbox;
-    this.reconciler = new StoredStateReconciler(this::findOne);
+    this.reconciler = new StoredStateReconciler(
+        this::findOne, eventTimes, daoRegistry.getFhirContext().newJsonParser());
   }
 
   /** Attempts when concurrent messages create the same Organization, Location or Patient. */

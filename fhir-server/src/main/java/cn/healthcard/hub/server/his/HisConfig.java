@@ -56,9 +56,10 @@ public class HisConfig {
       MatchUrlService matchUrls,
       IReplaceReferencesSvc replaceReferences,
       JdbcHisInbox inbox,
+      DataSource dataSource,
       EntityManager entityManager) {
     return new FhirHisRepository(new TransactionTemplate(transactionManager), systemDao, daoRegistry,
-        matchUrls, replaceReferences, inbox, entityManager);
+        matchUrls, replaceReferences, inbox, new EventTimes(dataSource), entityManager);
   }
 
   @Bean

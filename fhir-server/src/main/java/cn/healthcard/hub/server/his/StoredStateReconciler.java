@@ -1,6 +1,8 @@
 package cn.healthcard.hub.server.his;
 
 import cn.healthcard.hub.mappings.hl7v2.bundle.HubExtensions;
+import ca.uhn.fhir.parser.IParser;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -14,17 +16,23 @@ import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Reconciles a mapped message with what the repository already holds, before it is written:
  *
  * <ul>
- *   <li><b>Out of order.</b> A conditional update whose stored target carries a newer
- *       source-event time than the message is turned into a conditional create on the same
- *       URL: it resolves references to the stored resource and changes nothing, so an A08 that
- *       arrives after a later A03 cannot roll the record back.
+ *   <li><b>Out of order.</b> A conditional update whose target has seen a newer source event
+ *       (the newest time applied to it, kept in {@link EventTimes}, or the one stamped on it)
+ *       is turned into a conditional create on the same URL: it resolves references to the
+ *       stored resource and changes nothing, so an A08 that arrives after a later A03 cannot roll
+ *       the record back.
  *   <li><b>Identifiers are never lost.</b> A Patient update keeps every identifier the stored
  *       Patient has (another hospital's MRN, the card number) beside the ones in the message.
+ *   <li><b>Nothing changed, nothing written.</b> An update equal to the stored resource apart
+ *       from its event time becomes a no-op too (no new version, no re-indexing); only the event
+ *       time moves forward. Most ADT messages repeat the patient's demographics. (Resources that
+ *       reference other entries of the message by urn:uuid never compare equal and are written.)
  *   <li>A conditional update whose target was found here becomes an update by id (the same
  *       search is not run twice). It carries If-Match with the version read here: if a
  *       concurrent message changed the resource in between, the write fails on the version
@@ -34,9 +42,14 @@ import org.hl7.fhir.r4.model.Patient;
 final class StoredStateReconciler {
 
   private final Function<String, Optional<IBaseResource>> findOne;
+  private final EventTimes eventTimes;
+  private final IParser parser;
 
-  StoredStateReconciler(Function<String, Optional<IBaseResource>> findOne) {
+  StoredStateReconciler(
+      Function<String, Optional<IBaseResource>> findOne, EventTimes eventTimes, IParser parser) {
     this.findOne = findOne;
+    this.eventTimes = eventTimes;
+    this.parser = parser;
   }
 
   Bundle reconcile(Bundle transaction) {
@@ -49,23 +62,32 @@ final class StoredStateReconciler {
       if (stored.isEmpty()) {
         continue;
       }
-      if (isNewer(stored.get(), entry.getResource())) {
-        entry.getRequest().setMethod(HTTPVerb.POST).setUrl(entry.getResource().fhirType()).setIfNoneExist(url);
+      Resource incoming = entry.getResource();
+      String type = incoming.fhirType();
+      String id = stored.get().getIdElement().getIdPart();
+      Optional<Instant> incomingTime = eventTime(incoming);
+      Optional<Instant> storedTime = newest(eventTime(stored.get()), eventTimes.get(type, id));
+      if (storedTime.isPresent() && incomingTime.isPresent() && storedTime.get().isAfter(incomingTime.get())) {
+        noOp(entry, url);
         continue;
       }
-      if (entry.getResource() instanceof Patient incoming
+      if (incoming instanceof Patient patient
           && stored.get() instanceof Patient existing
-          && !isMergedAway(incoming)) {
-        keepIdentifiers(existing, incoming);
+          && !isMergedAway(patient)) {
+        keepIdentifiers(existing, patient);
+      }
+      incomingTime.ifPresent(t -> eventTimes.advance(type, id, t));
+      if (sameApartFromEventTime(stored.get(), incoming)) {
+        noOp(entry, url);
+        continue;
       }
       // already resolved: update by id, so HAPI does not run the same search again
-      String id = stored.get().getIdElement().getIdPart();
-      entry.getRequest().setUrl(entry.getResource().fhirType() + "/" + id);
+      entry.getRequest().setUrl(type + "/" + id);
+      incoming.setId(type + "/" + id);
       // and only if nobody changed it since we read it (else: version conflict, retried)
       if (stored.get().getIdElement().hasVersionIdPart()) {
         entry.getRequest().setIfMatch("W/\"" + stored.get().getIdElement().getVersionIdPart() + "\"");
       }
-      entry.getResource().setId(entry.getResource().fhirType() + "/" + id);
     }
     return transaction;
   }
@@ -75,20 +97,44 @@ final class StoredStateReconciler {
     return patient.getLink().stream().anyMatch(l -> l.getType() == Patient.LinkType.REPLACEDBY);
   }
 
-  private static boolean isNewer(IBaseResource stored, org.hl7.fhir.r4.model.Resource incoming) {
-    Optional<DateTimeType> storedTime = eventTime(stored);
-    Optional<DateTimeType> incomingTime = eventTime(incoming);
-    return storedTime.isPresent()
-        && incomingTime.isPresent()
-        && storedTime.get().getValue().after(incomingTime.get().getValue());
+  /** Resolves references to the stored resource and writes nothing. */
+  private static void noOp(BundleEntryComponent entry, String url) {
+    entry.getRequest().setMethod(HTTPVerb.POST).setUrl(entry.getResource().fhirType()).setIfNoneExist(url);
   }
 
-  private static Optional<DateTimeType> eventTime(IBaseResource resource) {
+  private boolean sameApartFromEventTime(IBaseResource stored, Resource incoming) {
+    return comparable(stored).equals(comparable(incoming));
+  }
+
+  private String comparable(IBaseResource resource) {
+    Resource copy = ((Resource) resource).copy();
+    copy.setMeta(null);
+    copy.setIdElement(null);
+    if (copy instanceof DomainResource d) {
+      d.setText(null);
+      d.getExtension().removeIf(e -> HubExtensions.SOURCE_EVENT_TIME.equals(e.getUrl()));
+    }
+    return parser.encodeResourceToString(copy);
+  }
+
+  private static Optional<Instant> newest(Optional<Instant> a, Optional<Instant> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    return Optional.of(a.get().isAfter(b.get()) ? a.get() : b.get());
+  }
+
+  private static Optional<Instant> eventTime(IBaseResource resource) {
     if (!(resource instanceof DomainResource d)) {
       return Optional.empty();
     }
     Extension e = d.getExtensionByUrl(HubExtensions.SOURCE_EVENT_TIME);
-    return e != null && e.getValue() instanceof DateTimeType t && t.getValue() != null ? Optional.of(t) : Optional.empty();
+    return e != null && e.getValue() instanceof DateTimeType t && t.getValue() != null
+        ? Optional.of(t.getValue().toInstant())
+        : Optional.empty();
   }
 
   private static void keepIdentifiers(Patient existing, Patient incoming) {
