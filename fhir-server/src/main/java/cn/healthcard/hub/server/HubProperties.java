@@ -19,12 +19,14 @@ public record HubProperties(
    * @param host address to listen on
    * @param port MLLP port
    * @param maxConnections concurrent MLLP connections accepted (one thread each)
+   * @param maxMessageSize largest MLLP frame read; a larger one resets the connection
    */
   public record Mllp(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("0.0.0.0") String host,
       @DefaultValue("2575") int port,
-      @DefaultValue("64") int maxConnections) {}
+      @DefaultValue("64") int maxConnections,
+      @DefaultValue("64MB") DataSize maxMessageSize) {}
 
   /**
    * @param defaultCharset charset of a message whose MSH-18 is empty and whose sender has none

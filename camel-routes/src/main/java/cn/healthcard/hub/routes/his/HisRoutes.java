@@ -36,6 +36,7 @@ public final class HisRoutes extends RouteBuilder {
       String mllpHost,
       int mllpPort,
       int mllpMaxConnections,
+      int mllpMaxMessageBytes,
       int workers,
       int redeliveries,
       Duration stalledAfter) {}
@@ -67,7 +68,8 @@ public final class HisRoutes extends RouteBuilder {
     if (settings.mllpEnabled()) {
       from("mllp:" + settings.mllpHost() + ":" + settings.mllpPort()
               + "?autoAck=false&hl7Headers=false&stringPayload=false&validatePayload=false"
-              + "&requireEndOfData=false&maxConcurrentConsumers=" + settings.mllpMaxConnections())
+              + "&requireEndOfData=false&maxConcurrentConsumers=" + settings.mllpMaxConnections()
+              + "&maxBufferSize=" + settings.mllpMaxMessageBytes())
           .routeId("his-mllp-in")
           .errorHandler(noErrorHandler())
           .process(exchange -> receive(exchange, "mllp"))

@@ -74,6 +74,7 @@ public class HisConfig {
     HubProperties.Hl7v2 v2 = hub.hl7v2();
     return new HisRoutes(
         new HisRoutes.Settings(mllp.enabled(), mllp.host(), mllp.port(), mllp.maxConnections(),
+            (int) Math.min(Integer.MAX_VALUE, mllp.maxMessageSize().toBytes()),
             v2.workers(), v2.redeliveries(), v2.stalledAfter()),
         intake, processor, inbox);
   }

@@ -25,7 +25,7 @@ public class WebConfig {
   public FilterRegistrationBean<RequestSizeLimitFilter> fhirRequestSizeLimit(HubProperties hub) {
     FilterRegistrationBean<RequestSizeLimitFilter> registration =
         new FilterRegistrationBean<>(new RequestSizeLimitFilter(hub.fhir().maxRequestSize()));
-    registration.addUrlPatterns("/fhir/*");
+    registration.addUrlPatterns("/fhir/*", "/hl7v2");
     registration.setOrder(0);
     return registration;
   }

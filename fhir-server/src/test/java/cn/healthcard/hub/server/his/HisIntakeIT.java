@@ -230,6 +230,17 @@ class HisIntakeIT extends HubIntegrationTest {
   }
 
   @Test
+  void oversizedHttpBodyIs413BeforeItIsRead() throws Exception {
+    byte[] body = new byte[65 * 1024 * 1024];
+    java.util.Arrays.fill(body, (byte) 'x');
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/hl7v2"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(413);
+  }
+
+  @Test
   void thirtyTwoConcurrentConnectionsAreAllServed() throws Exception {
     int connections = 32;
     ExecutorService pool = Executors.newFixedThreadPool(connections);
