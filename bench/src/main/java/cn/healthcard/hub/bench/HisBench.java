@@ -33,10 +33,7 @@ public final class HisBench {
   private static final Pattern COUNT = Pattern.compile("\"(RECEIVED|STORED|FAILED)\":(\\d+)");
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> opts = HubBench.parse(args);
     int messages = Integer.parseInt(opts.getOrDefault("messages", "10000"));
     int connections = Integer.parseInt(opts.getOrDefault("connections", "8"));
     int seed = Integer.parseInt(opts.getOrDefault("seed", String.valueOf((int) (System.currentTimeMillis() / 1000 % 1000))));

@@ -185,7 +185,8 @@ public final class HubBench {
     return samples;
   }
 
-  private static Map<String, String> parse(String[] args) {
+  /** {@code --name value} pairs, as every bench main takes them. */
+  static Map<String, String> parse(String[] args) {
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {

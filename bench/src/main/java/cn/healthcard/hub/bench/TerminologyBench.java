@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -31,10 +29,7 @@ public final class TerminologyBench {
   private static final String DIVISION_VS = "https://hub.healthcard.cn/fhir/ValueSet/gbt2260";
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> opts = HubBench.parse(args);
     int lookups = Integer.parseInt(opts.getOrDefault("lookups", "2000"));
     int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "4"));
     int expands = Integer.parseInt(opts.getOrDefault("expands", "30"));
@@ -45,7 +40,7 @@ public final class TerminologyBench {
       return;
     }
     Path data = Path.of("bench/target/terminology-data");
-    deleteRecursively(data);
+    HubBench.deleteRecursively(data);
     try (HubProcess process = new HubProcess(Path.of(opts.getOrDefault("jar", "fhir-server/target/hub.jar")), data, List.of())) {
       long ready = process.start(Duration.ofMinutes(3));
       System.out.printf("hub: ready in %d ms on a fresh data directory (terminology loaded during startup)%n", ready);
@@ -147,13 +142,5 @@ public final class TerminologyBench {
       }
     }
     return codes;
-  }
-
-  private static void deleteRecursively(Path dir) throws Exception {
-    if (Files.exists(dir)) {
-      try (var walk = Files.walk(dir)) {
-        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
   }
 }

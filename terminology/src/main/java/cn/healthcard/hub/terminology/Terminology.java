@@ -198,7 +198,7 @@ public final class Terminology {
     if (system == null || system.isBlank()) {
       return CodeCheck.UNKNOWN_SYSTEM;
     }
-    if (ADMINISTRATIVE_GENDER_URL.equals(system)) {
+    if (HubCodeSystems.ADMINISTRATIVE_GENDER.equals(system)) {
       return administrativeGender(code) ? CodeCheck.VALID : CodeCheck.UNKNOWN_CODE;
     }
     CodeSystem cs = codeSystems.get(system);
@@ -249,8 +249,6 @@ public final class Terminology {
     return translations(sourceSystem, code, targetSystem).stream().findFirst()
         .map(t -> new Translation(t.target().copy(), t.equivalence(), t.conceptMapUrl()));
   }
-
-  private static final String ADMINISTRATIVE_GENDER_URL = HubCodeSystems.ADMINISTRATIVE_GENDER;
 
   private static boolean administrativeGender(String code) {
     try {

@@ -53,10 +53,6 @@ public final class HisMetrics {
   }
 
   private static String tag(String value) {
-    if (value == null || value.isBlank()) {
-      return "unknown";
-    }
-    // a facility id is short and plain; anything else is not used as a metric tag
-    return value.length() <= 64 && value.matches("[A-Za-z0-9_.^\\-]+") ? value : "other";
+    return value == null || value.isBlank() ? "unknown" : PlainTokens.plain(value, "other");
   }
 }

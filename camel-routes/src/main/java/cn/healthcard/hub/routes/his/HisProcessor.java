@@ -59,16 +59,28 @@ public final class HisProcessor {
 
   /** Dead letter after the retries are spent. The reason names codes and locations, no content. */
   public void deadLetter(long inboxId, Throwable cause) {
-    // exception texts from the repository can quote values: mask identity numbers before storing
-    String reason = cause == null
-        ? "unknown"
-        : IdentityNumberRedactor.redact(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+    String reason = cause == null ? "unknown" : reason(cause);
     inbox.markFailed(inboxId, reason);
     inbox.load(inboxId).ifPresent(m -> {
       metrics.count(m.sendingFacility(), m.messageType(), Outcome.FAILED);
       log.warn("HL7 v2 message {} from {} is a dead letter: {}", m.controlId(), m.sendingFacility(),
           cause == null ? "unknown" : cause.getClass().getSimpleName());
     });
+  }
+
+  /**
+   * What an operator needs to fix the cause: the exception and its message, without the SQL
+   * values a database error quotes (names, identifiers) and with identity numbers masked.
+   */
+  static String reason(Throwable cause) {
+    String message = String.valueOf(cause.getMessage());
+    for (String quoting : new String[] {"[Batch entry", "Detail:", " values (", "\n"}) {
+      int at = message.indexOf(quoting);
+      if (at >= 0) {
+        message = message.substring(0, at).strip();
+      }
+    }
+    return IdentityNumberRedactor.redact(cause.getClass().getSimpleName() + ": " + message);
   }
 
   /** The message mapped when it arrived but no longer does (a terminology or mapping change). */

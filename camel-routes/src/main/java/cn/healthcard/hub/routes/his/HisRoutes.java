@@ -55,14 +55,18 @@ public final class HisRoutes extends RouteBuilder {
 
   @Override
   public void configure() {
+    // Camel would log each failure with the exception's text, which for a database error quotes
+    // the values written (names, identifiers): log the exception type and the inbox id instead;
+    // the full (masked) reason is kept with the dead letter
     errorHandler(deadLetterChannel("direct:his-dead-letter")
         .maximumRedeliveries(settings.redeliveries())
         .redeliveryDelay(500)
         .useExponentialBackOff()
         .backOffMultiplier(2)
-        .retryAttemptedLogLevel(LoggingLevel.WARN)
-        .logExhaustedMessageHistory(false)
-        .logExhaustedMessageBody(false)
+        .logRetryAttempted(false)
+        .logExhausted(false)
+        .onExceptionOccurred(exchange -> log.warn("Inbox message {} failed ({}); retrying",
+            exchange.getIn().getBody(), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class).getClass().getSimpleName()))
         .useOriginalMessage());
 
     if (settings.mllpEnabled()) {

@@ -64,7 +64,8 @@ public final class Hl7v2Intake {
       String sender = rejected.key().map(k -> k.sendingFacility()).orElse(null);
       metrics.count(sender, null, rejected.ackCode() == AckCode.AR ? Outcome.REJECTED : Outcome.ERROR);
       log.info("HL7 v2 message {} from {} answered {} ({} errors)",
-          rejected.key().map(k -> k.controlId()).orElse("?"), sender, rejected.ackCode(), rejected.errors().size());
+          PlainTokens.plain(rejected.key().map(k -> k.controlId()).orElse(null), "?"),
+          PlainTokens.plain(sender, "?"), rejected.ackCode(), rejected.errors().size());
       return new Receipt(rejected.ackBytes(), rejected.charset(), OptionalLong.empty());
     }
     Accepted accepted = (Accepted) result;

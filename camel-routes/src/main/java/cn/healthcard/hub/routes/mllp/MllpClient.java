@@ -74,10 +74,6 @@ public final class MllpClient implements AutoCloseable {
     }
   }
 
-  public boolean isConnected() {
-    return socket.isConnected() && !socket.isClosed();
-  }
-
   @Override
   public void close() throws IOException {
     socket.close();

@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import cn.healthcard.hub.mappings.hl7v2.MappedMessage;
 import cn.healthcard.hub.mappings.hl7v2.PatientMerge;
+import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
 import cn.healthcard.hub.routes.his.HisInbox.Status;
 import cn.healthcard.hub.routes.his.HisRepository;
 import cn.healthcard.hub.terminology.identity.ResidentIdNumber;
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Patient;
 import org.slf4j.Logger;
@@ -131,7 +131,7 @@ public final class FhirHisRepository implements HisRepository {
    * unique card index never sees both).
    */
   private void releaseCardNumbers(PatientMerge merge) {
-    Optional<IBaseResource> goes = findOne("Patient?identifier=" + orQuery(merge.nonSurviving()));
+    Optional<IBaseResource> goes = findOne("Patient?" + SearchUrls.identifierQuery(merge.nonSurviving()));
     if (goes.isEmpty() || !(goes.get() instanceof Patient patient)) {
       return;
     }
@@ -152,8 +152,8 @@ public final class FhirHisRepository implements HisRepository {
 
   /** Moves every reference from the non-surviving Patient to the survivor (HAPI's service). */
   private void merge(PatientMerge merge) {
-    Optional<IBaseResource> survivor = findOne("Patient?identifier=" + orQuery(merge.surviving()));
-    Optional<IBaseResource> goes = findOne("Patient?identifier=" + orQuery(merge.nonSurviving()));
+    Optional<IBaseResource> survivor = findOne("Patient?" + SearchUrls.identifierQuery(merge.surviving()));
+    Optional<IBaseResource> goes = findOne("Patient?" + SearchUrls.identifierQuery(merge.nonSurviving()));
     if (survivor.isEmpty() || goes.isEmpty()) {
       throw new IllegalStateException("merge: " + (survivor.isEmpty() ? "surviving" : "non-surviving") + " patient not found");
     }
@@ -169,15 +169,6 @@ public final class FhirHisRepository implements HisRepository {
         List.of());
     replaceReferences.replaceReferences(request, new SystemRequestDetails());
     log.info("Merged Patient/{} into Patient/{}", goes.get().getIdElement().getIdPart(), survivor.get().getIdElement().getIdPart());
-  }
-
-  private static String orQuery(List<Identifier> identifiers) {
-    return String.join(",", identifiers.stream()
-        .map(i -> escape(i.getSystem()) + "|" + escape(i.getValue())).toList());
-  }
-
-  private static String escape(String s) {
-    return s == null ? "" : s.replace("\\", "\\\\").replace(",", "\\,").replace("|", "\\|").replace("$", "\\$");
   }
 
   /** The one stored resource a conditional URL matches, if any (more than one is an error). */

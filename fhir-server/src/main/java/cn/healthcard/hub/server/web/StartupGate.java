@@ -30,10 +30,6 @@ public class StartupGate extends OncePerRequestFilter
     open = true;
   }
 
-  public boolean isOpen() {
-    return open;
-  }
-
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)

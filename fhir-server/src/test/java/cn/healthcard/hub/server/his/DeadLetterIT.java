@@ -8,8 +8,6 @@ import static cn.healthcard.hub.server.his.HisMessages.pv1;
 import static cn.healthcard.hub.server.his.HisMessages.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.healthcard.hub.routes.mllp.MllpClient;
-import cn.healthcard.hub.server.HubIntegrationTest;
 import cn.healthcard.hub.server.IdentityNumbers;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,21 +24,7 @@ import org.junit.jupiter.api.Test;
  * A message that is acknowledged but cannot be stored becomes a dead letter with its reason,
  * listed by the admin API, and is stored once the cause is fixed and it is replayed.
  */
-class DeadLetterIT extends HubIntegrationTest {
-
-  private String admin(String method, String path) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/hl7v2" + path));
-    b = method.equals("POST") ? b.POST(HttpRequest.BodyPublishers.noBody()) : b.GET();
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return r.body();
-  }
-
-  private String send(String message) throws Exception {
-    try (MllpClient client = new MllpClient("localhost", MLLP_PORT, Duration.ofSeconds(30))) {
-      return new String(client.send(message.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-    }
-  }
+class DeadLetterIT extends HisIntegrationTest {
 
   @Test
   void twoRecordsOfOnePersonMakeADeadLetterThatReplaysOnceFixed() throws Exception {
@@ -54,7 +38,7 @@ class DeadLetterIT extends HubIntegrationTest {
     String byMrn = message(msh("HOSP_D", "ADT^A04^ADT_A01", "DL1-" + mrn, "2.4", null),
         segment("EVN", "A04", "20261126080000+0800"),
         pid(null, mrn, "HOSP_D", "蒋", "一", "19660606", "M"), pv1("O", "V1-" + mrn, "HOSP_D"));
-    assertThat(msa1(send(byMrn))).isEqualTo("AA");
+    assertThat(msa1(sendMllp(byMrn))).isEqualTo("AA");
     String mrnQuery = "/Patient?identifier=" + URLEncoder.encode("https://hub.healthcard.cn/fhir/NamingSystem/HOSP_D/mrn|" + mrn, StandardCharsets.UTF_8);
     awaitTotal(mrnQuery, 1);
 
@@ -62,7 +46,7 @@ class DeadLetterIT extends HubIntegrationTest {
     String withBoth = message(msh("HOSP_D", "ADT^A08^ADT_A01", controlId, "2.4", null),
         segment("EVN", "A08", "20261126090000+0800"),
         pid(card, mrn, "HOSP_D", "蒋", "一", "19660606", "M"), pv1("O", "V1-" + mrn, "HOSP_D"));
-    assertThat(msa1(send(withBoth))).isEqualTo("AA");
+    assertThat(msa1(sendMllp(withBoth))).isEqualTo("AA");
 
     String deadLetters = awaitDeadLetter(controlId);
     assertThat(deadLetters).contains("\"sendingFacility\":\"HOSP_D\"").contains("ADT^A08").contains("matches 2");
@@ -99,12 +83,7 @@ class DeadLetterIT extends HubIntegrationTest {
   }
 
   private Bundle awaitTotal(String query, int expected) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    Bundle b = FHIR.newJsonParser().parseResource(Bundle.class, get(query).body());
-    while (b.getEntry().size() != expected && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      b = FHIR.newJsonParser().parseResource(Bundle.class, get(query).body());
-    }
+    Bundle b = await(query, found -> found.getEntry().size() == expected);
     assertThat(b.getEntry()).hasSize(expected);
     return b;
   }

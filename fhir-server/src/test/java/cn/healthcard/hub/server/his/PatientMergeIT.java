@@ -8,12 +8,7 @@ import static cn.healthcard.hub.server.his.HisMessages.pv1;
 import static cn.healthcard.hub.server.his.HisMessages.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.healthcard.hub.routes.mllp.MllpClient;
-import cn.healthcard.hub.server.HubIntegrationTest;
 import cn.healthcard.hub.server.IdentityNumbers;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.LocalDate;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
@@ -22,29 +17,9 @@ import org.hl7.fhir.r4.model.Patient.LinkType;
 import org.junit.jupiter.api.Test;
 
 /** ADT^A40: the surviving Patient keeps everything; the other is linked replaced-by and its data moves. */
-class PatientMergeIT extends HubIntegrationTest {
+class PatientMergeIT extends HisIntegrationTest {
   private static final String MRN = "https://hub.healthcard.cn/fhir/NamingSystem/HOSP_MG/mrn";
   private static final String VISIT = "https://hub.healthcard.cn/fhir/NamingSystem/HOSP_MG/visit";
-
-  private String send(String message) throws Exception {
-    try (MllpClient client = new MllpClient("localhost", MLLP_PORT, Duration.ofSeconds(30))) {
-      return new String(client.send(message.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-    }
-  }
-
-  private Bundle await(String query, java.util.function.Predicate<Bundle> done) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    Bundle b = FHIR.newJsonParser().parseResource(Bundle.class, get(query).body());
-    while (!done.test(b) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      b = FHIR.newJsonParser().parseResource(Bundle.class, get(query).body());
-    }
-    return b;
-  }
-
-  private static String q(String system, String value) {
-    return URLEncoder.encode(system + "|" + value, StandardCharsets.UTF_8);
-  }
 
   @Test
   void mergeMovesTheVisitsAndCardToTheSurvivor() throws Exception {
@@ -52,23 +27,23 @@ class PatientMergeIT extends HubIntegrationTest {
     String tag = Long.toString(System.nanoTime());
     String oldMrn = "OLD" + tag;
     String newMrn = "NEW" + tag;
-    assertThat(msa1(send(message(msh("HOSP_MG", "ADT^A04^ADT_A01", "MG1-" + tag, "2.4", null),
+    assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A04^ADT_A01", "MG1-" + tag, "2.4", null),
         segment("EVN", "A04", "20261120080000+0800"),
         pid(card, oldMrn, "HOSP_MG", "卫", "青", "19720202", "M"), pv1("O", "VOLD" + tag, "HOSP_MG"))))).isEqualTo("AA");
-    assertThat(msa1(send(message(msh("HOSP_MG", "ADT^A04^ADT_A01", "MG2-" + tag, "2.4", null),
+    assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A04^ADT_A01", "MG2-" + tag, "2.4", null),
         segment("EVN", "A04", "20261121080000+0800"),
         pid(null, newMrn, "HOSP_MG", "卫", "青", "19720202", "M"), pv1("O", "VNEW" + tag, "HOSP_MG"))))).isEqualTo("AA");
-    Bundle old = await("/Patient?identifier=" + q(MRN, oldMrn), b -> b.getEntry().size() == 1);
+    Bundle old = await("/Patient?identifier=" + token(MRN, oldMrn), b -> b.getEntry().size() == 1);
     String oldId = old.getEntry().get(0).getResource().getIdElement().getIdPart();
-    await("/Patient?identifier=" + q(MRN, newMrn), b -> b.getEntry().size() == 1);
+    await("/Patient?identifier=" + token(MRN, newMrn), b -> b.getEntry().size() == 1);
 
-    String ack = send(message(msh("HOSP_MG", "ADT^A40^ADT_A39", "MG3-" + tag, "2.4", null),
+    String ack = sendMllp(message(msh("HOSP_MG", "ADT^A40^ADT_A39", "MG3-" + tag, "2.4", null),
         segment("EVN", "A40", "20261122080000+0800"),
         pid(card, newMrn, "HOSP_MG", "卫", "青", "19720202", "M"),
         segment("MRG", oldMrn + "^^^^MR")));
     assertThat(msa1(ack)).as(ack).isEqualTo("AA");
 
-    Bundle byCard = await("/Patient?identifier=" + q(CARD, card),
+    Bundle byCard = await("/Patient?identifier=" + token(CARD, card),
         b -> b.getEntry().size() == 1 && ((Patient) b.getEntry().get(0).getResource()).getIdentifier().stream().anyMatch(i -> newMrn.equals(i.getValue())));
     assertThat(byCard.getEntry()).hasSize(1);
     Patient survivor = (Patient) byCard.getEntry().get(0).getResource();
@@ -82,7 +57,7 @@ class PatientMergeIT extends HubIntegrationTest {
       assertThat(l.getType()).isEqualTo(LinkType.REPLACEDBY);
       assertThat(l.getOther().getReferenceElement().getIdPart()).isEqualTo(survivorId);
     });
-    Bundle oldVisit = await("/Encounter?identifier=" + q(VISIT, "VOLD" + tag),
+    Bundle oldVisit = await("/Encounter?identifier=" + token(VISIT, "VOLD" + tag),
         b -> b.getEntry().size() == 1 && ((Encounter) b.getEntry().get(0).getResource()).getSubject().getReferenceElement().getIdPart().equals(survivorId));
     assertThat(((Encounter) oldVisit.getEntry().get(0).getResource()).getSubject().getReferenceElement().getIdPart())
         .isEqualTo(survivorId);

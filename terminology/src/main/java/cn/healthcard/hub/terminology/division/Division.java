@@ -17,9 +17,4 @@ public record Division(String code, String name, Level level, String parentCode)
   public Optional<String> parent() {
     return Optional.ofNullable(parentCode);
   }
-
-  /** The 6-digit form used in addresses and identity numbers ({@code 21} is {@code 210000}). */
-  public String sixDigitCode() {
-    return (code + "0000").substring(0, 6);
-  }
 }

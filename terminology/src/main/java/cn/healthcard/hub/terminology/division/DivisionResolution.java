@@ -24,8 +24,4 @@ public record DivisionResolution(String addressCode, Optional<Division> division
     /** Not even the province exists. */
     UNKNOWN
   }
-
-  public boolean isResolved() {
-    return division.isPresent();
-  }
 }
