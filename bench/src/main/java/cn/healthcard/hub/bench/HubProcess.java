@@ -21,9 +21,9 @@ public final class HubProcess implements AutoCloseable {
   private final Path jar;
   private final Path dataDir;
   private final Path log;
-  private final int port;
-  private final int elasticsearchPort;
-  private final int mllpPort;
+  private int port;
+  private int elasticsearchPort;
+  private int mllpPort;
   private final List<String> extraArgs;
   private List<String> javaOptions = DEFAULT_JAVA_OPTIONS;
   private Process process;
@@ -71,8 +71,35 @@ public final class HubProcess implements AutoCloseable {
     return log;
   }
 
-  /** Starts the hub and waits until it serves FHIR; returns the milliseconds that took. */
+  /**
+   * Starts the hub and waits until it serves FHIR; returns the milliseconds that took. The ports
+   * were free when chosen, but the hub's embedded PostgreSQL picks its own port at start and can
+   * take one of them first: then the hub exits, and it is started again on new ports.
+   */
   public long start(Duration timeout) throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      long logBefore = Files.exists(log) ? Files.size(log) : 0;
+      try {
+        return startOnce(timeout);
+      } catch (IOException e) {
+        if (attempt >= 3 || process == null || process.isAlive() || !portTaken(logBefore)) {
+          throw e;
+        }
+        port = freePort();
+        elasticsearchPort = freePort();
+        mllpPort = freePort();
+      }
+    }
+  }
+
+  private boolean portTaken(long logFrom) throws IOException {
+    byte[] all = Files.readAllBytes(log);
+    String tail = new String(all, (int) Math.min(logFrom, all.length), (int) (all.length - Math.min(logFrom, all.length)),
+        java.nio.charset.StandardCharsets.UTF_8);
+    return tail.contains("already in use");
+  }
+
+  private long startOnce(Duration timeout) throws IOException, InterruptedException {
     Files.createDirectories(dataDir);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
