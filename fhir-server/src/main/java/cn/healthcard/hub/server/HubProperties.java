@@ -12,7 +12,35 @@ public record HubProperties(
     @DefaultValue Fhir fhir,
     @DefaultValue Elasticsearch elasticsearch,
     @DefaultValue Mllp mllp,
-    @DefaultValue Hl7v2 hl7v2) {
+    @DefaultValue Hl7v2 hl7v2,
+    @DefaultValue Cards cards) {
+
+  /**
+   * @param hsmPassphrase unlocks the software HSM's key store (its master keys are stored only
+   *     wrapped under a key derived from it); set it in production, never commit it
+   * @param signatureSkew how far a signed request's timestamp may be from the hub's clock
+   * @param national the national card-management system registrations are sent to
+   */
+  public record Cards(
+      @DefaultValue("change-me-dev-only") String hsmPassphrase,
+      @DefaultValue("5m") java.time.Duration signatureSkew,
+      @DefaultValue National national) {}
+
+  /**
+   * @param url base URL of the national card registry; empty = registrations wait in the outbox
+   * @param provinceCode the province's 2-digit GB/T 2260 code
+   * @param keyId the key id the national system knows the province's signing key by
+   * @param nationalKeyId the key id the national system signs its answers with
+   * @param publicKey the national system's SM2 public key (Base64 X.509) its answers are signed by
+   * @param pollInterval how often the outbox is drained
+   */
+  public record National(
+      String url,
+      @DefaultValue("21") String provinceCode,
+      @DefaultValue("province-21") String keyId,
+      @DefaultValue("national") String nationalKeyId,
+      String publicKey,
+      @DefaultValue("2s") java.time.Duration pollInterval) {}
 
   /**
    * @param enabled whether the MLLP listener runs

@@ -1,6 +1,8 @@
 package cn.healthcard.hub.server;
 
 import ca.uhn.fhir.context.FhirContext;
+import cn.healthcard.hub.cards.national.NationalRegistrySimulator;
+import cn.healthcard.hub.cards.signing.Sm2;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.io.IOException;
@@ -34,6 +36,8 @@ public abstract class HubIntegrationTest {
   public static final Path LOG_FILE = Path.of("target", "it-hub.log");
   private static final int ELASTICSEARCH_PORT;
   protected static final int MLLP_PORT;
+  /** The national card registry, simulated on loopback; it trusts the province once told. */
+  protected static final NationalRegistrySimulator NATIONAL = NationalRegistrySimulator.start();
 
   static {
     try {
@@ -65,6 +69,10 @@ public abstract class HubIntegrationTest {
     registry.add("hub.hl7v2.redeliveries", () -> 1);
     // a sender whose messages leave MSH-18 empty but are GBK (bracket keys keep the case)
     registry.add("hub.hl7v2.sender-charsets[HOSP_GBK]", () -> "GBK");
+    registry.add("hub.cards.national.url", () -> NATIONAL.baseUrl().toString());
+    registry.add("hub.cards.national.national-key-id", NATIONAL::keyId);
+    registry.add("hub.cards.national.public-key", () -> Sm2.encodePublicKey(NATIONAL.publicKey()));
+    registry.add("hub.cards.national.poll-interval", () -> "200ms");
   }
 
   @LocalServerPort protected int port;

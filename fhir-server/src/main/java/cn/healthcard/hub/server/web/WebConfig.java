@@ -16,7 +16,7 @@ public class WebConfig {
   @Bean
   public FilterRegistrationBean<StartupGate> startupGateFilter(StartupGate gate) {
     FilterRegistrationBean<StartupGate> registration = new FilterRegistrationBean<>(gate);
-    registration.addUrlPatterns("/fhir/*", "/hl7v2", "/admin/*");
+    registration.addUrlPatterns("/fhir/*", "/hl7v2", "/admin/*", "/key-injection/*", "/ca/*");
     registration.setOrder(-10);
     return registration;
   }
@@ -25,7 +25,7 @@ public class WebConfig {
   public FilterRegistrationBean<RequestSizeLimitFilter> fhirRequestSizeLimit(HubProperties hub) {
     FilterRegistrationBean<RequestSizeLimitFilter> registration =
         new FilterRegistrationBean<>(new RequestSizeLimitFilter(hub.fhir().maxRequestSize()));
-    registration.addUrlPatterns("/fhir/*", "/hl7v2");
+    registration.addUrlPatterns("/fhir/*", "/hl7v2", "/key-injection/*");
     registration.setOrder(0);
     return registration;
   }

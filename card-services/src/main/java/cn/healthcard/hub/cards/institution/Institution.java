@@ -1,0 +1,11 @@
+package cn.healthcard.hub.cards.institution;
+
+/**
+ * An institution allowed to take part in card issuance or production.
+ *
+ * @param kind {@code bank-branch}, {@code kiosk}, {@code service-point} or {@code card-factory}
+ * @param publicKey Base64 SM2 public key (X.509) its signed requests verify against; null when
+ *     it signs nothing
+ */
+public record Institution(
+    String id, String kind, String name, String division, String publicKey, boolean enabled) {}

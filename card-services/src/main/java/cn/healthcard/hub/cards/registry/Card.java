@@ -1,0 +1,26 @@
+package cn.healthcard.hub.cards.registry;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+
+/** One physical card as the registry holds it. */
+public record Card(
+    UUID id,
+    String cardNumber,
+    String patientId,
+    CardType type,
+    Channel channel,
+    String institution,
+    String division,
+    CardStatus status,
+    CardStatus heldFrom,
+    String chipSerial,
+    String diversificationCode,
+    String certificateSerial,
+    LocalDate issuedOn,
+    LocalDate expiresOn,
+    UUID replaces,
+    UUID batchId,
+    Instant createdAt,
+    Instant updatedAt) {}

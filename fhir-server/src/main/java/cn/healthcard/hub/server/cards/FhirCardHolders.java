@@ -1,0 +1,211 @@
+package cn.healthcard.hub.server.cards;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import cn.healthcard.hub.cards.issuance.CardHolders;
+import cn.healthcard.hub.cards.registry.Card;
+import cn.healthcard.hub.cards.registry.CardRegistry;
+import cn.healthcard.hub.cards.registry.InvalidCardRequest;
+import cn.healthcard.hub.cards.review.ReviewState;
+import cn.healthcard.hub.cards.review.ReviewTasks;
+import cn.healthcard.hub.terminology.HubCodeSystems;
+import cn.healthcard.hub.terminology.identity.ResidentIdNumber;
+import java.sql.Date;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Annotation;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Task;
+
+/**
+ * The card platform's view of the FHIR repository: the Patient a card belongs to (found by card
+ * number or created), the card shown on that Patient's card-number identifier (validity period and
+ * status), and the review Task of each batch application.
+ */
+public class FhirCardHolders implements CardHolders, ReviewTasks {
+  public static final String CARD_STATUS_EXTENSION =
+      HubCodeSystems.BASE + "/StructureDefinition/health-card-status";
+  public static final String REVIEW_TASK_CODE_SYSTEM = HubCodeSystems.BASE + "/CodeSystem/card-task";
+  public static final String REVIEW_STATE_SYSTEM = HubCodeSystems.BASE + "/CodeSystem/card-application-review";
+
+  private final DaoRegistry daos;
+  private final CardRegistry registry;
+
+  public FhirCardHolders(DaoRegistry daos, CardRegistry registry) {
+    this.daos = daos;
+    this.registry = registry;
+  }
+
+  private IFhirResourceDao<Patient> patients() {
+    return daos.getResourceDao(Patient.class);
+  }
+
+  @Override
+  public String ensurePatient(Patient patient) {
+    if (patient.hasIdElement() && patient.getIdElement().hasIdPart()) {
+      String id = patient.getIdElement().getIdPart();
+      if (read(id).isEmpty()) {
+        throw new InvalidCardRequest(
+            "Parameters.parameter[patient].resource.id", "no Patient " + id + " in the repository");
+      }
+      return id;
+    }
+    Optional<String> number =
+        patient.getIdentifier().stream()
+            .filter(i -> ResidentIdNumber.HEALTH_CARD_SYSTEM.equals(i.getSystem()))
+            .map(Identifier::getValue)
+            .findFirst();
+    if (number.isPresent()) {
+      String normalised = ResidentIdNumber.parse(number.get()).value();
+      String query = "Patient?identifier=" + ResidentIdNumber.HEALTH_CARD_SYSTEM + "|" + normalised;
+      // conditional create: concurrent issuance for one new person ends with one Patient; the
+      // losers of the race on the unique index find the winner's Patient on the next attempt
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return patients().create(patient, query, new SystemRequestDetails()).getId().getIdPart();
+        } catch (ResourceVersionConflictException e) {
+          if (attempt >= 5) {
+            throw e;
+          }
+        }
+      }
+    }
+    return patients().create(patient, new SystemRequestDetails()).getId().getIdPart();
+  }
+
+  @Override
+  public Optional<Patient> read(String patientId) {
+    try {
+      return Optional.of(patients().read(new IdType("Patient", patientId), new SystemRequestDetails()));
+    } catch (ResourceNotFoundException | ResourceGoneException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void project(Card card) {
+    if (card.patientId() == null || card.cardNumber() == null) {
+      return;
+    }
+    // the number's current card decides what the Patient shows, whichever change came last
+    Card current = registry.current(card.cardNumber()).orElse(card);
+    Patient patient = read(card.patientId()).orElse(null);
+    if (patient == null) {
+      return;
+    }
+    Identifier identifier =
+        patient.getIdentifier().stream()
+            .filter(i -> ResidentIdNumber.HEALTH_CARD_SYSTEM.equals(i.getSystem()))
+            .filter(i -> current.cardNumber().equals(i.getValue()))
+            .findFirst()
+            .orElseGet(
+                () ->
+                    patient
+                        .addIdentifier()
+                        .setSystem(ResidentIdNumber.HEALTH_CARD_SYSTEM)
+                        .setValue(current.cardNumber()));
+    Period period = new Period();
+    if (current.issuedOn() != null) {
+      period.setStart(Date.valueOf(current.issuedOn()));
+    }
+    if (current.expiresOn() != null) {
+      period.setEnd(Date.valueOf(current.expiresOn()));
+    }
+    Coding status = new Coding(HubCodeSystems.CARD_STATUS, current.status().code(), null);
+    boolean unchanged =
+        identifier.getPeriod().equalsDeep(period)
+            && identifier.getExtensionByUrl(CARD_STATUS_EXTENSION) != null
+            && identifier.getExtensionByUrl(CARD_STATUS_EXTENSION).getValue().equalsDeep(status);
+    if (unchanged) {
+      return;
+    }
+    identifier.setPeriod(period.isEmpty() ? null : period);
+    identifier.removeExtension(CARD_STATUS_EXTENSION);
+    identifier.addExtension(CARD_STATUS_EXTENSION, status);
+    patients().update(patient, new SystemRequestDetails());
+  }
+
+  @Override
+  public void project(
+      String taskId, Card card, String servicePoint, ReviewState state, ReviewStep lastStep) {
+    Task task = new Task();
+    task.setId(taskId);
+    task.setIntent(Task.TaskIntent.ORDER);
+    task.setStatus(
+        switch (state) {
+          case AWAITING_CITY -> Task.TaskStatus.REQUESTED;
+          case AWAITING_PROVINCE -> Task.TaskStatus.INPROGRESS;
+          case APPROVED -> Task.TaskStatus.COMPLETED;
+          case REJECTED -> Task.TaskStatus.REJECTED;
+        });
+    task.setBusinessStatus(
+        new CodeableConcept(new Coding(REVIEW_STATE_SYSTEM, state.code(), null)));
+    task.setCode(
+        new CodeableConcept(
+            new Coding(REVIEW_TASK_CODE_SYSTEM, "card-application-review", "Health card application review")));
+    task.setDescription("Review of a batch health-card application (city, then province)");
+    if (card.patientId() != null) {
+      task.setFor(new Reference("Patient/" + card.patientId()));
+    }
+    task.setRequester(
+        new Reference()
+            .setIdentifier(new Identifier().setSystem(Institutions.SYSTEM).setValue(servicePoint)));
+    task.setAuthoredOn(java.util.Date.from(card.createdAt()));
+    task.setLastModified(java.util.Date.from(Instant.now()));
+    task.addInput()
+        .setType(new CodeableConcept(new Coding(REVIEW_TASK_CODE_SYSTEM, "card", "Card registry id")))
+        .setValue(new StringType(card.id().toString()));
+    if (lastStep != null) {
+      task.addNote(
+          new Annotation()
+              .setAuthor(new StringType(lastStep.reviewer()))
+              .setTime(java.util.Date.from(Instant.now()))
+              .setText(
+                  lastStep.level().code()
+                      + " review: "
+                      + lastStep.decision().code()
+                      + (lastStep.reason() == null ? "" : " (" + lastStep.reason() + ")")));
+      if (state == ReviewState.REJECTED && lastStep.reason() != null) {
+        task.setStatusReason(new CodeableConcept().setText(lastStep.reason()));
+      }
+    }
+    Task previous = readTask(taskId);
+    if (previous != null) {
+      // keep earlier review notes: the Task tells the whole review story
+      List<Annotation> notes = new java.util.ArrayList<>(previous.getNote());
+      notes.addAll(task.getNote());
+      task.setNote(notes);
+    }
+    daos.getResourceDao(Task.class).update(task, new SystemRequestDetails());
+  }
+
+  private Task readTask(String taskId) {
+    try {
+      IBaseResource found = daos.getResourceDao(Task.class).read(new IdType("Task", taskId), new SystemRequestDetails());
+      return (Task) found;
+    } catch (ResourceNotFoundException | ResourceGoneException e) {
+      return null;
+    }
+  }
+
+  /** Identifier system of the institutions taking part in issuance. */
+  public static final class Institutions {
+    public static final String SYSTEM = HubCodeSystems.BASE + "/NamingSystem/card-institution";
+
+    private Institutions() {}
+  }
+
+}

@@ -1,0 +1,189 @@
+package cn.healthcard.hub.server.cards;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.healthcard.hub.cards.signing.SignedRequest;
+import cn.healthcard.hub.cards.signing.Sm2;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+class CardIssuanceIT extends CardsIntegrationTest {
+
+  @Test
+  void kioskIssuesAnActiveCardOnTheSpotAndShowsItOnThePatient() {
+    String kiosk = registerInstitution("kiosk", null);
+    String number = newCardNumber();
+    String chip = chip();
+
+    Parameters issued = parameters(operation("/Patient/$issue-card", issue("kiosk", withSex(number), kiosk, chip)));
+
+    assertThat(value(issued, "cardNumber")).isEqualTo(number);
+    assertThat(value(issued, "status")).isEqualTo("active");
+    assertThat(value(issued, "chipSerial")).isEqualTo(chip);
+    String patientRef = reference(issued, "patient");
+    Patient patient = client().read().resource(Patient.class).withId(patientRef).execute();
+    Identifier card =
+        patient.getIdentifier().stream().filter(i -> CARD.equals(i.getSystem())).findFirst().orElseThrow();
+    assertThat(card.getValue()).isEqualTo(number);
+    assertThat(card.getPeriod().getStart()).isNotNull();
+    assertThat(card.getPeriod().getEnd()).isAfter(card.getPeriod().getStart());
+    Coding status = (Coding) card.getExtensionByUrl(FhirCardHolders.CARD_STATUS_EXTENSION).getValue();
+    assertThat(status.getCode()).isEqualTo("active");
+    assertThat(patient.getIdElement().getIdPart()).doesNotContain(number);
+
+    Parameters status1 = parameters(get("/Patient/$card-status?cardNumber=" + number));
+    assertThat(value(status1, "status")).isEqualTo("active");
+    assertThat(status1.getParameters("history")).hasSize(1);
+    assertThat(status1.getParameters("history").get(0).getPart().get(0).getValue().primitiveValue())
+        .isEqualTo("issue");
+  }
+
+  @Test
+  void aSecondIssuanceForAnExistingPersonReusesTheirPatient() {
+    String kiosk = registerInstitution("kiosk", null);
+    String number = newCardNumber();
+    client().create().resource(person(number)).execute();
+    Bundle before = client().search().byUrl("Patient?identifier=" + CARD + "|" + number).returnBundle(Bundle.class).execute();
+    assertThat(before.getEntry()).hasSize(1);
+
+    Parameters issued = parameters(operation("/Patient/$issue-card", issue("kiosk", person(number), kiosk, chip())));
+
+    assertThat(reference(issued, "patient"))
+        .isEqualTo("Patient/" + before.getEntryFirstRep().getResource().getIdElement().getIdPart());
+  }
+
+  @Test
+  void kioskDataThatContradictsTheCardNumberIsRefusedNamingTheElement() {
+    String kiosk = registerInstitution("kiosk", null);
+    String number = newCardNumber();
+
+    Patient wrongBirth = person(number).setBirthDateElement(new DateType("1999-09-09"));
+    OperationOutcome birth = outcome(operation("/Patient/$issue-card", issue("kiosk", wrongBirth, kiosk, chip())), 422);
+    assertThat(birth.getIssueFirstRep().getExpression().get(0).getValue())
+        .isEqualTo("Parameters.parameter[patient].resource.birthDate");
+
+    String badCheck = number.substring(0, 17) + (number.charAt(17) == '0' ? '1' : '0');
+    OperationOutcome check = outcome(operation("/Patient/$issue-card", issue("kiosk", person(badCheck), kiosk, chip())), 422);
+    assertThat(check.getIssueFirstRep().getExpression().get(0).getValue())
+        .isEqualTo("Parameters.parameter[patient].resource.identifier[0].value");
+    assertThat(check.getIssueFirstRep().getDiagnostics()).contains("check character").doesNotContain(badCheck);
+
+    String unknownArea = "990101" + number.substring(6, 17);
+    unknownArea = unknownArea + cn.healthcard.hub.terminology.identity.ResidentIdNumber.checkCharacter(unknownArea);
+    OperationOutcome area = outcome(operation("/Patient/$issue-card", issue("kiosk", person(unknownArea), kiosk, chip())), 422);
+    assertThat(area.getIssueFirstRep().getDiagnostics()).contains("GB/T 2260");
+
+    OperationOutcome noChip = outcome(operation("/Patient/$issue-card", issue("kiosk", person(number), kiosk, null)), 422);
+    assertThat(noChip.getIssueFirstRep().getExpression().get(0).getValue())
+        .isEqualTo("Parameters.parameter[chipSerial]");
+
+    OperationOutcome noChannel =
+        outcome(operation("/Patient/$issue-card", issue("post-office", person(number), kiosk, chip())), 422);
+    assertThat(noChannel.getIssueFirstRep().getExpression().get(0).getValue())
+        .isEqualTo("Parameters.parameter[channel]");
+
+    assertThat(get("/Patient/$card-status?cardNumber=" + number).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void unknownOrMismatchedInstitutionsMayNotIssue() {
+    String number = newCardNumber();
+    OperationOutcome unknown =
+        outcome(operation("/Patient/$issue-card", issue("kiosk", person(number), "nobody", chip())), 403);
+    assertThat(unknown.getIssueFirstRep().getDiagnostics()).contains("not registered");
+
+    String servicePoint = registerInstitution("service-point", null);
+    OperationOutcome wrongKind =
+        outcome(operation("/Patient/$issue-card", issue("kiosk", person(number), servicePoint, chip())), 403);
+    assertThat(wrongKind.getIssueFirstRep().getDiagnostics()).contains("not a kiosk");
+  }
+
+  @Test
+  void bankBranchRequestsMustBeSignedByTheBanksKeyAndCannotBeReplayed() {
+    KeyPair bankKey = Sm2.generateKeyPair();
+    String bank = registerInstitution("bank-branch", bankKey);
+    String number = newCardNumber();
+    Parameters request = issue("bank-branch", person(number), bank, chip());
+
+    OperationOutcome unsigned = outcome(operation("/Patient/$issue-card", request), 403);
+    assertThat(unsigned.getIssueFirstRep().getDiagnostics()).contains("signed");
+
+    KeyPair otherKey = Sm2.generateKeyPair();
+    assertThat(signedOperation("/Patient/$issue-card", request, bank, otherKey).statusCode()).isEqualTo(401);
+
+    byte[] body = FHIR.newJsonParser().encodeResourceToString(request).getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers =
+        SignedRequest.sign(bank, bankKey.getPrivate(), "POST", "/fhir/Patient/$issue-card", body, Instant.now());
+    Parameters issued = parameters(signedSend("/Patient/$issue-card", body, headers));
+    assertThat(value(issued, "status")).isEqualTo("active");
+    assertThat(value(issued, "channel")).isEqualTo("bank-branch");
+
+    HttpResponse<String> replay = signedSend("/Patient/$issue-card", body, headers);
+    assertThat(replay.statusCode()).isEqualTo(401);
+    assertThat(replay.body()).contains("nonce already used");
+
+    Map<String, String> stale =
+        SignedRequest.sign(bank, bankKey.getPrivate(), "POST", "/fhir/Patient/$issue-card", body,
+            Instant.now().minusSeconds(3600));
+    assertThat(signedSend("/Patient/$issue-card", body, stale).body()).contains("away from the hub clock");
+
+    byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("张三丰", "李四").getBytes(StandardCharsets.UTF_8);
+    Map<String, String> fresh =
+        SignedRequest.sign(bank, bankKey.getPrivate(), "POST", "/fhir/Patient/$issue-card", body, Instant.now());
+    assertThat(signedSend("/Patient/$issue-card", tampered, fresh).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void concurrentIssuanceFromDifferentChannelsLeavesExactlyOneLiveCard() throws Exception {
+    KeyPair bankKey = Sm2.generateKeyPair();
+    String bank = registerInstitution("bank-branch", bankKey);
+    String kiosk = registerInstitution("kiosk", null);
+    String number = newCardNumber();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<HttpResponse<String>>> results = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      boolean viaBank = i % 2 == 0;
+      Callable<HttpResponse<String>> call =
+          viaBank
+              ? () -> signedOperation("/Patient/$issue-card", issue("bank-branch", person(number), bank, chip()), bank, bankKey)
+              : () -> operation("/Patient/$issue-card", issue("kiosk", person(number), kiosk, chip()));
+      results.add(pool.submit(call));
+    }
+    int ok = 0;
+    int conflict = 0;
+    for (Future<HttpResponse<String>> result : results) {
+      HttpResponse<String> response = result.get();
+      if (response.statusCode() == 200) {
+        ok++;
+      } else {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+        assertThat(response.body()).contains("already has a live card").doesNotContain(number);
+        conflict++;
+      }
+    }
+    pool.shutdown();
+    assertThat(ok).isEqualTo(1);
+    assertThat(conflict).isEqualTo(7);
+    Bundle patients = client().search().byUrl("Patient?identifier=" + CARD + "|" + number).returnBundle(Bundle.class).execute();
+    assertThat(patients.getEntry()).hasSize(1);
+    Parameters status = parameters(get("/Patient/$card-status?cardNumber=" + number));
+    assertThat(status.getParameters("history")).hasSize(1);
+  }
+}
