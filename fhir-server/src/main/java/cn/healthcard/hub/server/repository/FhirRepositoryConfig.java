@@ -89,6 +89,10 @@ public class FhirRepositoryConfig {
     // a ValueSet/$expand of every division (3,351 codes) in one answer
     settings.setMaximumExpansionSize(20_000);
     settings.setPreExpandValueSetsMaxCount(20_000);
+    // batch jobs ($export, reindex) move to their next step as soon as one is done instead of
+    // waiting for the next once-a-minute maintenance pass; every export starts fresh
+    settings.setJobFastTrackingEnabled(true);
+    settings.setEnableBulkExportJobReuse(false);
     settings.setBundleBatchPoolSize(4);
     settings.setBundleBatchMaxPoolSize(8);
     return settings;
