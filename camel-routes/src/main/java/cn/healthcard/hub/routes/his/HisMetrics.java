@@ -19,6 +19,8 @@ public final class HisMetrics {
     DUPLICATE,
     /** AE: content errors. */
     ERROR,
+    /** A query (QBP) answered from the repository. */
+    QUERY,
     /** AR: unsupported type, event, version, processing id or charset. */
     REJECTED,
     /** Written to the FHIR repository. */

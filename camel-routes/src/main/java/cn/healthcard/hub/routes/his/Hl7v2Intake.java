@@ -4,6 +4,7 @@ import cn.healthcard.hub.mappings.hl7v2.AckContext;
 import cn.healthcard.hub.mappings.hl7v2.Hl7v2Inbound;
 import cn.healthcard.hub.mappings.hl7v2.InboundResult;
 import cn.healthcard.hub.mappings.hl7v2.InboundResult.Accepted;
+import cn.healthcard.hub.mappings.hl7v2.InboundResult.Query;
 import cn.healthcard.hub.mappings.hl7v2.InboundResult.Rejected;
 import cn.healthcard.hub.mappings.hl7v2.ack.AckCode;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorCode;
@@ -40,13 +41,17 @@ public final class Hl7v2Intake {
   private final SenderCharsets charsets;
   private final HisMetrics metrics;
   private final Clock clock;
+  private final HisQueries queries;
 
-  public Hl7v2Intake(Hl7v2Inbound inbound, HisInbox inbox, SenderCharsets charsets, HisMetrics metrics, Clock clock) {
+  public Hl7v2Intake(
+      Hl7v2Inbound inbound, HisInbox inbox, SenderCharsets charsets, HisMetrics metrics, Clock clock,
+      HisQueries queries) {
     this.inbound = inbound;
     this.inbox = inbox;
     this.charsets = charsets;
     this.metrics = metrics;
     this.clock = clock;
+    this.queries = queries;
   }
 
   public Receipt receive(byte[] raw, String channel) {
@@ -68,6 +73,9 @@ public final class Hl7v2Intake {
           PlainTokens.plain(sender, "?"), rejected.ackCode(), rejected.errors().size());
       return new Receipt(rejected.ackBytes(), rejected.charset(), OptionalLong.empty());
     }
+    if (result instanceof Query query) {
+      return answer(query);
+    }
     Accepted accepted = (Accepted) result;
     String sender = accepted.key().sendingFacility();
     String type = accepted.messageType() + "^" + accepted.triggerEvent();
@@ -88,6 +96,22 @@ public final class Hl7v2Intake {
     }
     metrics.count(sender, type, Outcome.ACCEPTED);
     return new Receipt(receipt.ack(), accepted.charset(), OptionalLong.of(receipt.id()));
+  }
+
+  /** Queries are read-only: answered from the repository, never recorded. */
+  private Receipt answer(Query query) {
+    String sender = query.key().sendingFacility();
+    String type = "QBP^Q11^" + query.queryName();
+    try {
+      byte[] response = queries.answer(query);
+      metrics.count(sender, type, Outcome.QUERY);
+      return new Receipt(response, query.charset(), OptionalLong.empty());
+    } catch (RuntimeException e) {
+      log.error("HL7 v2 query {} from {} could not be answered: {}",
+          query.key().controlId(), sender, e.getClass().getSimpleName());
+      metrics.count(sender, type, Outcome.ERROR);
+      return new Receipt(query.ackBytes(), query.charset(), OptionalLong.empty());
+    }
   }
 
   private byte[] internalError(byte[] raw, Accepted accepted) {

@@ -34,7 +34,7 @@ class Hl7v2IntakeTest {
   void aMessageTheInboxCannotRecordIsAnsweredAe207NotAa() {
     Hl7v2Intake intake = new Hl7v2Intake(new Hl7v2Inbound(), new UnreachableInbox(),
         new SenderCharsets(StandardCharsets.UTF_8, Map.of()), new HisMetrics(new SimpleMeterRegistry()),
-        Clock.systemUTC());
+        Clock.systemUTC(), query -> { throw new AssertionError("not a query"); });
     Hl7v2Intake.Receipt receipt = intake.receive(MESSAGE.getBytes(StandardCharsets.UTF_8), "test");
     String ack = new String(receipt.ack(), StandardCharsets.UTF_8);
     assertThat(ack).contains("\rMSA|AE|U1");
@@ -66,5 +66,29 @@ class Hl7v2IntakeTest {
     @Override public List<DeadLetter> deadLetters(int limit) { throw down(); }
     @Override public boolean requeue(long id) { throw down(); }
     @Override public List<Long> requeueAll() { throw down(); }
+  }
+
+  static final String QUERY = String.join("\r",
+      "MSH|^~\\&|IIS|CDC_SHENYANG|HUB|LN|20260101120000||QBP^Q11^QBP_Q11|Q1|P|2.5.1|||ER|AL|||||Z44^CDCPHINVS",
+      "QPD|Z44^Request Evaluated History and Forecast^CDCPHINVS|T1|" + CARD + "^^^&2.16.156.10011.1.19&ISO^NNCHN|王^五||19800101|M",
+      "RCP|I|5^RD&Records&HL70126") + "\r";
+
+  @Test
+  void aQueryIsAnsweredFromTheRepositoryAndNeverRecorded() {
+    Hl7v2Intake intake = new Hl7v2Intake(new Hl7v2Inbound(), new UnreachableInbox(),
+        new SenderCharsets(StandardCharsets.UTF_8, Map.of()), new HisMetrics(new SimpleMeterRegistry()),
+        Clock.systemUTC(), query -> ("RSP for " + query.queryName()).getBytes(StandardCharsets.UTF_8));
+    Hl7v2Intake.Receipt receipt = intake.receive(QUERY.getBytes(StandardCharsets.UTF_8), "test");
+    assertThat(new String(receipt.ack(), StandardCharsets.UTF_8)).isEqualTo("RSP for Z44");
+    assertThat(receipt.inboxId()).isEmpty();
+  }
+
+  @Test
+  void aQueryTheRepositoryCannotAnswerGetsAnErrorResponseNotSilence() {
+    Hl7v2Intake intake = new Hl7v2Intake(new Hl7v2Inbound(), new UnreachableInbox(),
+        new SenderCharsets(StandardCharsets.UTF_8, Map.of()), new HisMetrics(new SimpleMeterRegistry()),
+        Clock.systemUTC(), query -> { throw new IllegalStateException("database down"); });
+    String rsp = new String(intake.receive(QUERY.getBytes(StandardCharsets.UTF_8), "test").ack(), StandardCharsets.UTF_8);
+    assertThat(rsp).contains("RSP^K11").contains("\rMSA|AE|Q1").contains("QAK|T1|AE");
   }
 }

@@ -62,9 +62,12 @@ public final class FhirHisRepository implements HisRepository {
     this.matchUrls = matchUrls;
     this.replaceReferences = replaceReferences;
     this.inbox = inbox;
+    this.duplicateDoses = new DuplicateDoses(this::findOne, this::search);
     this.reconciler = new StoredStateReconciler(
         this::findOne, eventTimes, daoRegistry.getFhirContext().newJsonParser());
   }
+
+  private final DuplicateDoses duplicateDoses;
 
   /** Attempts when concurrent messages create the same Organization, Location or Patient. */
   private static final int CONFLICT_ATTEMPTS = 5;
@@ -104,7 +107,7 @@ public final class FhirHisRepository implements HisRepository {
       for (PatientMerge merge : message.merges()) {
         releaseCardNumbers(merge);
       }
-      Bundle transaction = reconciler.reconcile(message.transaction().copy());
+      Bundle transaction = duplicateDoses.resolve(reconciler.reconcile(message.transaction().copy()), message.doses());
       // nested: HAPI joins this transaction, so the write and the inbox status commit together
       systemDao.transactionNested(new SystemRequestDetails(), transaction);
       if (!merges) {
@@ -169,6 +172,17 @@ public final class FhirHisRepository implements HisRepository {
         List.of());
     replaceReferences.replaceReferences(request, new SystemRequestDetails());
     log.info("Merged Patient/{} into Patient/{}", goes.get().getIdElement().getIdPart(), survivor.get().getIdElement().getIdPart());
+  }
+
+  /** Every stored resource a search URL matches (small result sets: a person's doses of a day). */
+  List<IBaseResource> search(String url) {
+    String type = url.substring(0, url.indexOf('?'));
+    @SuppressWarnings("unchecked")
+    IFhirResourceDao<IBaseResource> dao = (IFhirResourceDao<IBaseResource>) daoRegistry.getResourceDao(type);
+    SearchParameterMap map = matchUrls.translateMatchUrl(url, daoRegistry.getFhirContext().getResourceDefinition(type));
+    map.setLoadSynchronous(true);
+    map.setCount(50);
+    return dao.search(map, new SystemRequestDetails()).getResources(0, 50);
   }
 
   /** The one stored resource a conditional URL matches, if any (more than one is an error). */

@@ -43,9 +43,13 @@ public class HisConfig {
   }
 
   @Bean
-  public Hl7v2Intake hl7v2Intake(Hl7v2Inbound inbound, JdbcHisInbox inbox, HisMetrics metrics, HubProperties hub) {
+  public Hl7v2Intake hl7v2Intake(
+      Hl7v2Inbound inbound, JdbcHisInbox inbox, HisMetrics metrics, HubProperties hub,
+      DaoRegistry daos, MatchUrlService matchUrls, cn.healthcard.hub.terminology.nip.NipForecaster forecaster) {
     SenderCharsets charsets = new SenderCharsets(hub.hl7v2().defaultCharset(), hub.hl7v2().senderCharsets());
-    return new Hl7v2Intake(inbound, inbox, charsets, metrics, Clock.systemDefaultZone());
+    return new Hl7v2Intake(inbound, inbox, charsets, metrics, Clock.systemDefaultZone(),
+        new cn.healthcard.hub.server.immunization.ImmunizationQueryResponder(
+            daos, matchUrls, forecaster, Clock.systemDefaultZone()));
   }
 
   @Bean

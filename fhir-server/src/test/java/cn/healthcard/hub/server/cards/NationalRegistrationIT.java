@@ -81,6 +81,16 @@ class NationalRegistrationIT extends CardsIntegrationTest {
   }
 
   @Test
+  void healthShowsTheNationalOutbox() throws Exception {
+    JsonNode health = new ObjectMapper().readTree(
+        send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).GET().build()).body());
+    JsonNode national = health.path("components").path("nationalRegistry");
+    assertThat(national.path("status").asText()).isEqualTo("UP");
+    assertThat(national.path("details").path("configured").asBoolean()).isTrue();
+    assertThat(national.path("details").has("pending")).isTrue();
+  }
+
+  @Test
   void theNationalSystemDownDelaysRegistrationButLosesNothing() throws Exception {
     NATIONAL.failWith(503);
     String number = newCardNumber();

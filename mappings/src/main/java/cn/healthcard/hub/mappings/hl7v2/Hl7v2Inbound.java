@@ -13,6 +13,8 @@ import cn.healthcard.hub.mappings.hl7v2.codec.RawHeader;
 import cn.healthcard.hub.mappings.hl7v2.parse.HeaderCheck;
 import cn.healthcard.hub.mappings.hl7v2.parse.Hl7v2Parser;
 import cn.healthcard.hub.mappings.hl7v2.parse.ParsedMessage;
+import cn.healthcard.hub.mappings.hl7v2.qbp.QbpToQuery;
+import cn.healthcard.hub.mappings.hl7v2.qbp.RspK11Builder;
 import cn.healthcard.hub.terminology.Terminology;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,10 @@ import java.util.Optional;
  *       contradicting the card, bad timestamps...) are AE;
  *   <li>accepted: AA, with the mapped message.
  * </ol>
+ * A QBP^Q11 (Z34/Z44) is not mapped but read into an {@link InboundResult.Query} the caller
+ * answers with {@link RspK11Builder}; a QBP it cannot answer (bad QPD, unknown query name, HAPI
+ * cannot parse it) is {@link InboundResult.Rejected} with an RSP^K11 (MSA/QAK AE or AR, ERR) as
+ * its reply.
  */
 public final class Hl7v2Inbound {
 
@@ -76,11 +82,25 @@ public final class Hl7v2Inbound {
       if (!headerErrors.isEmpty()) {
         return rejected(header, headerErrors, ctx, charset);
       }
+      boolean query = "QBP".equals(h.messageType());
       ParsedMessage parsed;
       try {
         parsed = parser.parse(Hl7v2Parser.normalize(message.text()), h.messageType(), h.triggerEvent(), h.delimiters());
       } catch (Hl7v2Parser.ParseFailure e) {
-        return rejected(header, List.of(e.error()), ctx, charset);
+        return query
+            ? queryRejected(h, List.of(e.error()), QbpToQuery.rawSegment(message.text(), "QPD", h.delimiters()), ctx,
+                charset)
+            : rejected(header, List.of(e.error()), ctx, charset);
+      }
+      if (query) {
+        QbpToQuery.Outcome q = mapper.query(parsed, h.messageType(), h.triggerEvent(), h.controlId());
+        if (q instanceof QbpToQuery.Failed f) {
+          return queryRejected(h, f.errors(), f.qpd(), ctx, charset);
+        }
+        QbpToQuery.Parsed p = (QbpToQuery.Parsed) q;
+        return new InboundResult.Query(new MessageKey(h.sendingFacility(), h.controlId()), h.version(),
+            h.processingId(), charset, p.queryName(), p.queryTag(), p.parameters(), p.quantityLimit(), h, p.qpd(),
+            RspK11Builder.internalError(h, p.qpd(), ctx));
       }
       Hl7v2ToFhir.Outcome outcome = mapper.map(parsed, message.text(), h.messageType(), h.triggerEvent(), h.controlId());
       if (outcome instanceof Hl7v2ToFhir.Failed f) {
@@ -93,6 +113,14 @@ public final class Hl7v2Inbound {
     } catch (Exception | StackOverflowError e) {
       return internalError(header, ctx, charset);
     }
+  }
+
+  /** A QBP the hub cannot answer: the reply is an RSP^K11 (MSA and QAK AE/AR, ERR, QPD echoed). */
+  private static InboundResult queryRejected(RawHeader h, List<Hl7Error> errors, Optional<String> qpd,
+      AckContext ctx, Charset charset) {
+    AckCode code = errors.stream().anyMatch(e -> e.ack() == AckCode.AR) ? AckCode.AR : AckCode.AE;
+    String rsp = RspK11Builder.error(Optional.of(h), qpd, errors, ctx);
+    return new Rejected(code, errors, key(Optional.of(h)), rsp, charset);
   }
 
   private static InboundResult rejected(Optional<RawHeader> header, List<Hl7Error> errors, AckContext ctx,

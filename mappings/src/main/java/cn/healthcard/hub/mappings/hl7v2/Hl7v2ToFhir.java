@@ -4,7 +4,6 @@ import static cn.healthcard.hub.mappings.hl7v2.datatype.V2.s;
 
 import ca.uhn.hl7v2.model.v251.datatype.HD;
 import ca.uhn.hl7v2.model.v251.segment.EVN;
-import ca.uhn.hl7v2.model.v251.segment.MSH;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorCode;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorLocation;
 import cn.healthcard.hub.mappings.hl7v2.ack.Hl7Error;
@@ -16,7 +15,9 @@ import cn.healthcard.hub.mappings.hl7v2.mdm.MdmToFhir;
 import cn.healthcard.hub.mappings.hl7v2.oru.OruToFhir;
 import cn.healthcard.hub.mappings.hl7v2.parse.ParsedMessage;
 import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
+import cn.healthcard.hub.mappings.hl7v2.qbp.QbpToQuery;
 import cn.healthcard.hub.mappings.hl7v2.segment.MshToProvenance;
+import cn.healthcard.hub.mappings.hl7v2.vxu.VxuToFhir;
 import cn.healthcard.hub.terminology.Terminology;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,35 @@ public final class Hl7v2ToFhir {
   }
 
   /**
+   * A QBP^Q11: the query it asks, or the errors that prevent answering it (MSH-7 and the QPD are
+   * checked; nothing is mapped or stored).
+   */
+  public QbpToQuery.Outcome query(ParsedMessage parsed, String type, String trigger, String controlId) {
+    MappingContext ctx = context(parsed, type, trigger, controlId);
+    messageTime(ctx);
+    QbpToQuery.Outcome outcome = QbpToQuery.parse(ctx);
+    if (outcome instanceof QbpToQuery.Parsed && ctx.hasErrors()) {
+      return new QbpToQuery.Failed(ctx.errors(), Optional.of(((QbpToQuery.Parsed) outcome).qpd()));
+    }
+    return outcome;
+  }
+
+  private MappingContext context(ParsedMessage parsed, String type, String trigger, String controlId) {
+    HD hd = parsed.msh().getMsh4_SendingFacility();
+    Sender sender = new Sender(s(hd.getHd1_NamespaceID()), s(hd.getHd2_UniversalID()), s(hd.getHd3_UniversalIDType()));
+    return new MappingContext(parsed, sender, controlId, type, trigger, terminology);
+  }
+
+  /** MSH-7, checked: required, a timestamp. */
+  private static Optional<Timestamps.Parsed> messageTime(MappingContext ctx) {
+    String msh7 = s(ctx.message().msh().getMsh7_DateTimeOfMessage().getTs1_Time());
+    if (msh7.isEmpty()) {
+      ctx.error(ErrorCode.REQUIRED_FIELD_MISSING, ErrorLocation.msh(7), "MSH-7 (date/time of message) is required");
+    }
+    return ctx.timestamp(msh7, ErrorLocation.msh(7), "MSH-7");
+  }
+
+  /**
    * @param parsed the parsed message
    * @param receivedText the message text exactly as received (kept in the Binary)
    * @param type MSH-9.1
@@ -50,16 +80,9 @@ public final class Hl7v2ToFhir {
    * @param controlId MSH-10
    */
   public Outcome map(ParsedMessage parsed, String receivedText, String type, String trigger, String controlId) {
-    MSH msh = parsed.msh();
-    HD hd = msh.getMsh4_SendingFacility();
-    Sender sender = new Sender(s(hd.getHd1_NamespaceID()), s(hd.getHd2_UniversalID()), s(hd.getHd3_UniversalIDType()));
-    MappingContext ctx = new MappingContext(parsed, sender, controlId, type, trigger, terminology);
-
-    String msh7 = s(msh.getMsh7_DateTimeOfMessage().getTs1_Time());
-    if (msh7.isEmpty()) {
-      ctx.error(ErrorCode.REQUIRED_FIELD_MISSING, ErrorLocation.msh(7), "MSH-7 (date/time of message) is required");
-    }
-    Optional<Timestamps.Parsed> mt = ctx.timestamp(msh7, ErrorLocation.msh(7), "MSH-7");
+    MappingContext ctx = context(parsed, type, trigger, controlId);
+    Sender sender = ctx.sender();
+    Optional<Timestamps.Parsed> mt = messageTime(ctx);
     Optional<SegmentRef> evn = parsed.first("EVN");
     Optional<Timestamps.Parsed> recordedEvent = evn.flatMap(e ->
         ctx.timestamp(s(e.as(EVN.class).getEvn2_RecordedDateTime().getTs1_Time()), e.at(2), "EVN-2"));
@@ -70,6 +93,7 @@ public final class Hl7v2ToFhir {
     String organizationUrl = MshToProvenance.organization(ctx);
     Optional<String> patientUrl;
     List<PatientMerge> merges = List.of();
+    List<DoseReport> doses = List.of();
     switch (type) {
       case "ADT" -> {
         AdtToFhir.Result r = AdtToFhir.map(ctx, organizationUrl);
@@ -78,6 +102,11 @@ public final class Hl7v2ToFhir {
       }
       case "ORU" -> patientUrl = OruToFhir.map(ctx, organizationUrl);
       case "MDM" -> patientUrl = MdmToFhir.map(ctx, organizationUrl);
+      case "VXU" -> {
+        VxuToFhir.Result r = VxuToFhir.map(ctx, organizationUrl);
+        patientUrl = r.patientUrl();
+        doses = r.doses();
+      }
       default -> throw new IllegalArgumentException("unsupported type reached the mapping");
     }
     if (ctx.hasErrors()) {
@@ -87,6 +116,7 @@ public final class Hl7v2ToFhir {
         mt.map(t -> new InstantType(t.instant())),
         occurred.isPresent() ? occurred : ctx.eventTime().map(DateTimeType::new));
     return new Mapped(new MappedMessage(
-        new MessageKey(sender.key(), controlId), type, trigger, ctx.transaction().build(), merges, ctx.eventTime()));
+        new MessageKey(sender.key(), controlId), type, trigger, ctx.transaction().build(), merges, ctx.eventTime(),
+        doses));
   }
 }

@@ -6,7 +6,7 @@ import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 
-/** Whether HAPI (as a sender's engine would) can parse an ACK the hub built. */
+/** Whether HAPI (as a sender's engine would) can parse an ACK or RSP the hub built. */
 final class AckParsing {
 
   private static final HapiContext CONTEXT = new DefaultHapiContext();
@@ -22,10 +22,19 @@ final class AckParsing {
     return CONTEXT.getPipeParser().parse(ack);
   }
 
+  /** An ACK, or for a query the RSP^K11 that answers it. */
   static boolean parses(String ack) {
     try {
       Message m = parse(ack);
-      return m.getName().startsWith("ACK");
+      return m.getName().startsWith("ACK") || m.getName().equals("RSP_K11");
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  static boolean parsesAs(String message, String structure) {
+    try {
+      return parse(message).getName().equals(structure);
     } catch (Exception e) {
       return false;
     }

@@ -35,8 +35,14 @@ class FuzzTest {
     seeds.add(TestMessages.utf8(Messages.ADT_A01));
     seeds.add(TestMessages.utf8(Messages.ORU_R01));
     seeds.add(TestMessages.utf8(Messages.MDM_T02));
+    for (String name : ImmunizationGoldenFilesTest.samples("").toList()) {
+      seeds.add(TestMessages.wire(ImmunizationGoldenFilesTest.DIR + name + ".hl7"));
+    }
+    seeds.add(TestMessages.utf8(Messages.VXU_V04));
+    seeds.add(TestMessages.utf8(Messages.QBP_Q11));
     Random random = new Random(SEED);
     int accepted = 0;
+    int queries = 0;
     int internalErrors = 0;
     long start = System.nanoTime();
     for (int round = 0; round < ROUNDS; round++) {
@@ -72,6 +78,15 @@ class FuzzTest {
         }
         assertThat(a.mapped().transaction().getEntry().get(a.mapped().transaction().getEntry().size() - 1)
             .getResource().fhirType()).isEqualTo("Provenance");
+      } else if (r instanceof InboundResult.Query q) {
+        queries++;
+        assertThat(q.queryName()).as("round %d", round).isIn("Z34", "Z44");
+        assertThat(q.queryTag()).as("round %d", round).isNotEmpty();
+        assertThat(q.parameters().identifiers().isEmpty()
+            && (q.parameters().name().isEmpty() || q.parameters().birthDate().isEmpty())).as("round %d", round).isFalse();
+        assertThat(AckParsing.parsesAs(cn.healthcard.hub.mappings.hl7v2.qbp.RspK11Builder.build(q,
+            new cn.healthcard.hub.mappings.hl7v2.qbp.QueryAnswer.NotFound(), TestMessages.ACK_CONTEXT), "RSP_K11"))
+            .as("round %d", round).isTrue();
       } else {
         if (((InboundResult.Rejected) r).errors().get(0).code().code().equals("207")) {
           internalErrors++;
@@ -85,9 +100,11 @@ class FuzzTest {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     assertThat(seconds).as("fuzzing must stay fast").isLessThan(20);
-    System.out.println("fuzz: " + ROUNDS + " rounds, " + accepted + " accepted, " + internalErrors
+    System.out.println("fuzz: " + ROUNDS + " rounds, " + accepted + " accepted, " + queries + " queries, " + internalErrors
         + " internal errors, " + String.format("%.1f", seconds) + " s");
     assertThat(accepted).as("some mutations are harmless and must still be accepted").isPositive();
+    assertThat(queries).as("some mutated queries must still be answerable").isPositive();
+    assertThat(internalErrors).as("no input should reach the internal-error path").isZero();
   }
 
   static byte[] mutate(byte[] in, int kind, Random random) {

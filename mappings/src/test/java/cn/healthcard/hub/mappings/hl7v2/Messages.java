@@ -28,6 +28,19 @@ final class Messages {
       "TXA|1|DS|TX|20250305165000||||||||DOC-1^EMR|||||AU||AV",
       "OBX|1|TX|18842-5^Discharge summary^LN||出院小结||||||F") + "\r";
 
+  static final String VXU_V04 = String.join("\r",
+      "MSH|^~\\&|IIS|TESTCLINIC^2.999.86.2^ISO|HUB|HEALTHCARD-HUB|20250401100000||VXU^V04^VXU_V04|CTRL-4|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "PID|1||M0001^^^^MR~" + CARD + "^^^&2.16.156.10011.1.19&ISO^NI||测试^甲||19800101|M",
+      "ORC|RE||IMM-1^TESTCLINIC",
+      "RXA|0|1|20250401093000||HEPB^乙肝疫苗^NIP|10|ug^ug^UCUM||00^new^NIP001||||||LOT-1|20261231|SZKT^康泰^MFR|||CP|A",
+      "RXR|C28161^IM^NCIT^IM^^HL70162|LD^左三角肌^HL70163",
+      "OBX|1|CE|30963-3^Vaccine funding source^LN|1|01^免疫规划^FUND||||||F") + "\r";
+
+  static final String QBP_Q11 = String.join("\r",
+      "MSH|^~\\&|EMR|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401100000||QBP^Q11^QBP_Q11|CTRL-5|P|2.5.1|||ER|AL|CHN|UNICODE UTF-8|||Z34^CDCPHINVS",
+      "QPD|Z34^Request Immunization History^CDCPHINVS|Q-1|M0001^^^^MR~" + CARD + "^^^&2.16.156.10011.1.19&ISO^NI|测试^甲||19800101|M",
+      "RCP|I|5^RD&records&HL70126") + "\r";
+
   private Messages() {}
 
   /** The message with field {@code field} of the {@code occurrence}-th {@code segment} replaced. */

@@ -3,6 +3,8 @@ package cn.healthcard.hub.mappings.hl7v2;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A01;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.MDM_T02;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ORU_R01;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.QBP_Q11;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.VXU_V04;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.with;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.without;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +25,8 @@ class UnhappyPathsTest {
 
   static Stream<Arguments> cases() {
     return Stream.of(
-        Arguments.of("unsupported message type", with(ADT_A01, "MSH", 9, "VXU^V04^VXU_V04"), "AR", "MSH^1^9^1^1", "200"),
+        Arguments.of("unsupported message type", with(ADT_A01, "MSH", 9, "SIU^S12^SIU_S12"), "AR", "MSH^1^9^1^1", "200"),
+        Arguments.of("inbound response", with(ADT_A01, "MSH", 9, "RSP^K11^RSP_K11"), "AR", "MSH^1^9^1^1", "200"),
         Arguments.of("unsupported trigger event", with(ADT_A01, "MSH", 9, "ADT^A99"), "AR", "MSH^1^9^1^2", "201"),
         Arguments.of("inbound ACK", with(ADT_A01, "MSH", 9, "ACK^A01^ACK"), "AR", "MSH^1^9^1^1", "200"),
         Arguments.of("unsupported version", with(ADT_A01, "MSH", 12, "2.7"), "AR", "MSH^1^12", "203"),
@@ -52,7 +55,57 @@ class UnhappyPathsTest {
         Arguments.of("OBR without OBR-4", with(ORU_R01, "OBR", 4, ""), "AE", "OBR^1^4", "101"),
         Arguments.of("ORU without OBR", without(ORU_R01, "OBR"), "AE", "OBR^1", "100"),
         Arguments.of("MDM without TXA-12", with(MDM_T02, "TXA", 12, ""), "AE", "TXA^1^12", "101"),
-        Arguments.of("MDM without TXA", without(MDM_T02, "TXA"), "AE", "TXA^1", "100"));
+        Arguments.of("MDM without TXA", without(MDM_T02, "TXA"), "AE", "TXA^1", "100"),
+        Arguments.of("VXU without RXA", without(without(without(VXU_V04, "RXA"), "RXR"), "OBX"), "AE", "RXA^1", "100"),
+        Arguments.of("VXU without PID", without(VXU_V04, "PID"), "AE", "PID^1", "100"),
+        Arguments.of("VXU with an empty RXA-5", with(VXU_V04, "RXA", 5, ""), "AE", "RXA^1^5", "101"),
+        Arguments.of("VXU with an empty RXA-3", with(VXU_V04, "RXA", 3, ""), "AE", "RXA^1^3", "101"),
+        Arguments.of("VXU with a bad RXA-3", with(VXU_V04, "RXA", 3, "20250231"), "AE", "RXA^1^3", "102"),
+        Arguments.of("VXU with RXA-6 not a number", with(VXU_V04, "RXA", 6, "0,5"), "AE", "RXA^1^6", "102"),
+        Arguments.of("VXU with RXA-20 outside table 0322", with(VXU_V04, "RXA", 20, "XX"), "AE", "RXA^1^20", "103"),
+        Arguments.of("VXU with RXA-21 outside table 0323", with(VXU_V04, "RXA", 21, "X"), "AE", "RXA^1^21", "103"),
+        Arguments.of("VXU with a bad RXA-16", with(VXU_V04, "RXA", 16, "2026-12"), "AE", "RXA^1^16^1", "102"),
+        Arguments.of("VXU with an ORC without RXA",
+            VXU_V04.replace("RXR|", "ORC|RE||IMM-2^TESTCLINIC\rRXR|"), "AE", "ORC^2", "100"),
+        Arguments.of("VXU naming one immunization twice",
+            VXU_V04.replace("OBX|", "ORC|RE||IMM-1^TESTCLINIC\rRXA|0|1|20250402||BCG^卡介苗^NIP|0.1|mL^^UCUM\rOBX|"),
+            "AE", "ORC^2^3", "205"),
+        Arguments.of("VXU with an invalid card number",
+            with(VXU_V04, "PID", 3, "M0001^^^^MR~" + Messages.CARD.substring(0, 17) + "5^^^&2.16.156.10011.1.19&ISO"),
+            "AE", "PID^1^3^2", "102"),
+        Arguments.of("QBP^Q22 (PDQ) is not answered", with(QBP_Q11, "MSH", 9, "QBP^Q22^QBP_Q21"), "AR", "MSH^1^9^1^2", "201"));
+  }
+
+  /** A QBP the hub cannot answer gets the RSP^K11 the CDC guide prescribes: QAK-2 = MSA-1, the QPD echoed. */
+  static Stream<Arguments> queries() {
+    return Stream.of(
+        Arguments.of("a query name the hub does not answer",
+            QBP_Q11.replace("QPD|Z34^Request Immunization History", "QPD|Z99^Something else"), "AR", "QPD^1^1", "103"),
+        Arguments.of("QPD-1 empty", with(QBP_Q11, "QPD", 1, ""), "AE", "QPD^1^1", "101"),
+        Arguments.of("QPD-2 (query tag) empty", with(QBP_Q11, "QPD", 2, ""), "AE", "QPD^1^2", "101"),
+        Arguments.of("invalid card number in QPD-3",
+            with(QBP_Q11, "QPD", 3, Messages.CARD.substring(0, 17) + "5^^^&2.16.156.10011.1.19&ISO"), "AE", "QPD^1^3^1", "102"),
+        Arguments.of("nothing names the patient", with(with(QBP_Q11, "QPD", 3, ""), "QPD", 6, ""), "AE", "QPD^1^3", "101"),
+        Arguments.of("QPD-6 not a date", with(QBP_Q11, "QPD", 6, "1980-01-01"), "AE", "QPD^1^6", "102"),
+        Arguments.of("QPD-7 not a sex code", with(QBP_Q11, "QPD", 7, "X"), "AE", "QPD^1^7", "103"),
+        Arguments.of("bad MSH-7", with(QBP_Q11, "MSH", 7, "yesterday"), "AE", "MSH^1^7", "102"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("queries")
+  void aQueryTheHubCannotAnswerGetsAnRspWithTheError(String name, String message, String msa1, String err2,
+      String err3) {
+    InboundResult.Rejected r = TestMessages.rejected(TestMessages.utf8(message));
+    assertThat(r.ackCode().name()).isEqualTo(msa1);
+    assertThat(TestMessages.field(r.ack(), "MSH", 1, 9)).isEqualTo("RSP^K11^RSP_K11");
+    assertThat(TestMessages.field(r.ack(), "MSH", 1, 21)).isEqualTo("Z33^CDCPHINVS");
+    assertThat(TestMessages.field(r.ack(), "MSA", 1, 1)).isEqualTo(msa1);
+    assertThat(TestMessages.field(r.ack(), "MSA", 1, 2)).isEqualTo("CTRL-5");
+    assertThat(TestMessages.field(r.ack(), "ERR", 1, 2)).isEqualTo(err2);
+    assertThat(TestMessages.field(r.ack(), "ERR", 1, 3)).isEqualTo(err3 + "^" + r.errors().get(0).code().text() + "^HL70357");
+    assertThat(TestMessages.field(r.ack(), "QAK", 1, 2)).isEqualTo(msa1);
+    assertThat(TestMessages.segment(r.ack(), "QPD", 1)).isNotNull();
+    assertThat(AckParsing.parsesAs(r.ack(), "RSP_K11")).isTrue();
   }
 
   @ParameterizedTest(name = "{0}")

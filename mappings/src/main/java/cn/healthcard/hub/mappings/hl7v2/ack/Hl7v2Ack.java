@@ -40,12 +40,34 @@ public final class Hl7v2Ack {
    * @param ctx timestamp and control id of the ACK
    */
   public static String build(Optional<RawHeader> header, AckCode code, List<Hl7Error> errors, AckContext ctx) {
-    Delimiters d = header.map(RawHeader::delimiters).filter(Delimiters::usable).orElse(Delimiters.STANDARD);
-    boolean copyRaw = header.isPresent() && header.get().delimiters().usable();
-    String version = header.map(RawHeader::version).filter(KNOWN_VERSIONS::contains).orElse(DEFAULT_VERSION);
     String trigger = header.map(RawHeader::triggerEvent).orElse("");
-    String inboundControlId = header.map(RawHeader::controlId).orElse("");
+    StringBuilder sb = new StringBuilder(256);
+    sb.append(replyHeader(header, ctx, trigger.isEmpty() ? List.of("ACK") : List.of("ACK", clean(trigger), "ACK"), ""));
+    sb.append(msa(header, code, errors));
+    sb.append(err(header, errors));
+    return sb.toString();
+  }
 
+  /** The delimiters a reply to this message uses: the sender's when usable, else the standard ones. */
+  public static Delimiters delimiters(Optional<RawHeader> header) {
+    return header.map(RawHeader::delimiters).filter(Delimiters::usable).orElse(Delimiters.STANDARD);
+  }
+
+  /** The HL7 version a reply to this message states: the inbound MSH-12 when it is one, else 2.5.1. */
+  public static String version(Optional<RawHeader> header) {
+    return header.map(RawHeader::version).filter(KNOWN_VERSIONS::contains).orElse(DEFAULT_VERSION);
+  }
+
+  /**
+   * The MSH segment (ended by CR) of a reply: sender and receiver swapped, MSH-7 and MSH-10 from
+   * the context, MSH-9 the given components (unescaped), MSH-11/12 and MSH-18 from the inbound
+   * header, MSH-21 the given profile (already encoded, may be empty).
+   */
+  public static String replyHeader(Optional<RawHeader> header, AckContext ctx, List<String> messageType,
+      String profile) {
+    Delimiters d = delimiters(header);
+    boolean copyRaw = header.isPresent() && header.get().delimiters().usable();
+    String inboundControlId = header.map(RawHeader::controlId).orElse("");
     List<String> msh = new ArrayList<>();
     msh.add("MSH");
     msh.add(d.encodingCharacters());
@@ -55,33 +77,46 @@ public final class Hl7v2Ack {
     msh.add(copied(header, 4, copyRaw, d));
     msh.add(d.escape(clean(ctx.timestamp())));
     msh.add("");
-    msh.add(trigger.isEmpty()
-        ? "ACK"
-        : "ACK" + d.component() + d.escape(clean(trigger)) + d.component() + "ACK");
+    msh.add(String.join(String.valueOf(d.component()), messageType.stream().map(d::escape).toList()));
     String controlId = ctx.controlId().isBlank()
         ? "ACK" + cap(inboundControlId, 17)
         : ctx.controlId();
     msh.add(d.escape(clean(controlId)));
     String processingId = header.map(RawHeader::processingId).orElse("");
     msh.add(processingId.isEmpty() || processingId.length() > 3 ? "P" : d.escape(clean(processingId)));
-    msh.add(version);
+    msh.add(version(header));
     for (int i = 13; i <= 17; i++) {
       msh.add("");
     }
     msh.add(copied(header, 18, copyRaw, d));
+    msh.add("");
+    msh.add("");
+    msh.add(profile == null ? "" : profile);
     trimTrailingEmpty(msh);
-
-    StringBuilder sb = new StringBuilder(256);
+    StringBuilder sb = new StringBuilder(160);
     appendSegment(sb, msh, d, true);
+    return sb.toString();
+  }
 
+  /** The MSA segment (ended by CR): the code, the inbound control id, a text. */
+  public static String msa(Optional<RawHeader> header, AckCode code, List<Hl7Error> errors) {
+    Delimiters d = delimiters(header);
+    String inboundControlId = header.map(RawHeader::controlId).orElse("");
     List<String> msa = new ArrayList<>();
     msa.add("MSA");
     msa.add(code.name());
     msa.add(d.escape(clean(cap(inboundControlId, 199))));
     msa.add(d.escape(code == AckCode.AA || errors.isEmpty() ? "Message accepted" : errors.get(0).userMessage()));
+    StringBuilder sb = new StringBuilder(64);
     appendSegment(sb, msa, d, false);
+    return sb.toString();
+  }
 
-    boolean eld = ELD_VERSIONS.contains(version);
+  /** One ERR segment per error (each ended by CR). */
+  public static String err(Optional<RawHeader> header, List<Hl7Error> errors) {
+    Delimiters d = delimiters(header);
+    boolean eld = ELD_VERSIONS.contains(version(header));
+    StringBuilder sb = new StringBuilder(128);
     for (Hl7Error e : errors) {
       List<String> err = new ArrayList<>();
       err.add("ERR");
@@ -122,7 +157,7 @@ public final class Hl7v2Ack {
   }
 
   /** Control characters (MLLP framing bytes among them) become spaces. */
-  private static String clean(String v) {
+  public static String clean(String v) {
     StringBuilder sb = null;
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);

@@ -21,12 +21,30 @@ import org.hl7.fhir.r4.model.Coding;
  * <p>Coding system names: {@code HL7nnnn} -> {@code http://terminology.hl7.org/CodeSystem/v2-nnnn},
  * {@code LN} -> LOINC, {@code SCT}/{@code SNM} -> SNOMED CT, {@code UCUM}, {@code I10} -> ICD-10,
  * the Chinese national standards by their numbers ({@code GB/T 2261.1}, {@code GB 3304},
- * {@code GB/T 2260}, {@code GB/T 4761}, {@code CV02.01.101}, also {@code ICD-10-CN}), an OID ->
+ * {@code GB/T 2260}, {@code GB/T 4761}, {@code CV02.01.101}, also {@code ICD-10-CN}), for
+ * immunization {@code CVX}, {@code MVX}, {@code NCIT}, {@code CDCPHINVS}, {@code CDCGS1VIS},
+ * {@code CDCREC} and {@code NIP}/{@code NIP-VACCINE} (the national immunization programme's vaccine
+ * codes), an OID ->
  * {@code urn:oid:...}, a URI as is; any other name is a local code system of the sender:
  * {@code https://hub.healthcard.cn/fhir/CodeSystem/<facility>/<name>} (an empty name:
  * {@code .../local}).
  */
 public final class Codes {
+
+  /** CDC vaccine manufacturers (MVX). */
+  public static final String MVX = "http://hl7.org/fhir/sid/mvx";
+  /** NCI Thesaurus (routes of administration in the CDC immunization guide). */
+  public static final String NCIT = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl";
+  /** CDC PHIN Vocabulary Access and Distribution System value sets (VXC codes...). */
+  public static final String CDCPHINVS = "urn:oid:2.16.840.1.114222.4.5.274";
+  /** CDC GS1 barcodes of vaccine information statements. */
+  public static final String CDCGS1VIS = "urn:oid:2.16.840.1.114222.4.5.307";
+  /** CDC race and ethnicity. */
+  public static final String CDCREC = "urn:oid:2.16.840.1.113883.6.238";
+  /** UCUM. */
+  public static final String UCUM = "http://unitsofmeasure.org";
+  /** LOINC. */
+  public static final String LOINC = "http://loinc.org";
 
   private static final Map<String, String> SYSTEMS = Map.ofEntries(
       Map.entry("LN", "http://loinc.org"),
@@ -39,6 +57,15 @@ public final class Codes {
       Map.entry("ICD10", HubCodeSystems.ICD10),
       Map.entry("ICD10CN", HubCodeSystems.BASE + "/CodeSystem/icd-10-cn"),
       Map.entry("CVX", HubCodeSystems.CVX),
+      Map.entry("MVX", Codes.MVX),
+      Map.entry("NCIT", Codes.NCIT),
+      Map.entry("NCI", Codes.NCIT),
+      Map.entry("CDCPHINVS", Codes.CDCPHINVS),
+      Map.entry("PHINVS", Codes.CDCPHINVS),
+      Map.entry("CDCGS1VIS", Codes.CDCGS1VIS),
+      Map.entry("CDCREC", Codes.CDCREC),
+      Map.entry("NIP", HubCodeSystems.NIP_VACCINE),
+      Map.entry("NIPVACCINE", HubCodeSystems.NIP_VACCINE),
       Map.entry("GBT22611", HubCodeSystems.SEX),
       Map.entry("GB22611", HubCodeSystems.SEX),
       Map.entry("GB3304", HubCodeSystems.ETHNICITY),
@@ -73,6 +100,55 @@ public final class Codes {
     }
     return sender.localCodeSystem(n);
   }
+
+  /**
+   * The HL7 v2 coding-system name (CWE-3) for a FHIR system URI: the reverse of
+   * {@link #systemUri}. {@code v2-nnnn} -> {@code HLnnnn}, the known names, {@code urn:oid:x}
+   * -> {@code x}, a sender's local system -> its name; anything else is written as the URI.
+   */
+  public static String v2Name(String uri) {
+    if (uri == null || uri.isEmpty()) {
+      return "";
+    }
+    if (uri.startsWith("http://terminology.hl7.org/CodeSystem/v2-")) {
+      return "HL7" + uri.substring("http://terminology.hl7.org/CodeSystem/v2-".length());
+    }
+    String name = V2_NAMES.get(uri);
+    if (name != null) {
+      return name;
+    }
+    if (uri.startsWith("urn:oid:")) {
+      return uri.substring("urn:oid:".length());
+    }
+    String local = HubCodeSystems.BASE + "/CodeSystem/";
+    if (uri.startsWith(local)) {
+      String rest = uri.substring(local.length());
+      int slash = rest.indexOf('/');
+      if (slash >= 0) {
+        String n = java.net.URLDecoder.decode(rest.substring(slash + 1), java.nio.charset.StandardCharsets.UTF_8);
+        return n.equals("local") ? "" : n;
+      }
+    }
+    return uri;
+  }
+
+  private static final Map<String, String> V2_NAMES = Map.ofEntries(
+      Map.entry("http://loinc.org", "LN"),
+      Map.entry("http://snomed.info/sct", "SCT"),
+      Map.entry("http://unitsofmeasure.org", "UCUM"),
+      Map.entry(HubCodeSystems.ICD10, "I10"),
+      Map.entry(HubCodeSystems.CVX, "CVX"),
+      Map.entry(MVX, "MVX"),
+      Map.entry(NCIT, "NCIT"),
+      Map.entry(CDCPHINVS, "CDCPHINVS"),
+      Map.entry(CDCGS1VIS, "CDCGS1VIS"),
+      Map.entry(CDCREC, "CDCREC"),
+      Map.entry(HubCodeSystems.NIP_VACCINE, "NIP"),
+      Map.entry(HubCodeSystems.SEX, "GB/T 2261.1"),
+      Map.entry(HubCodeSystems.ETHNICITY, "GB 3304"),
+      Map.entry(HubCodeSystems.DIVISION, "GB/T 2260"),
+      Map.entry(HubCodeSystems.FAMILY_RELATIONSHIP, "GB/T 4761"),
+      Map.entry(HubCodeSystems.ID_DOCUMENT_TYPE, "CV02.01.101"));
 
   /** The v2 table URI: {@code http://terminology.hl7.org/CodeSystem/v2-nnnn}. */
   public static String table(String number) {

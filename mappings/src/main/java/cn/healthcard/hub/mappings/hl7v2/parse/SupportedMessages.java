@@ -11,15 +11,17 @@ import ca.uhn.hl7v2.model.v251.message.ADT_A12;
 import ca.uhn.hl7v2.model.v251.message.ADT_A39;
 import ca.uhn.hl7v2.model.v251.message.MDM_T02;
 import ca.uhn.hl7v2.model.v251.message.ORU_R01;
+import ca.uhn.hl7v2.model.v251.message.QBP_Q11;
+import ca.uhn.hl7v2.model.v251.message.VXU_V04;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The message types, trigger events, versions and processing ids the hub accepts, and the
- * v2.5.1 structure each type/trigger is parsed into (2.3, 2.3.1, 2.4 and 2.5 messages land in
- * the same structures: their fields are a prefix of 2.5.1's).
+ * The message types (ADT, ORU, MDM, VXU, QBP), trigger events, versions and processing ids the
+ * hub accepts, and the v2.5.1 structure each type/trigger is parsed into (2.3, 2.3.1, 2.4 and 2.5
+ * messages land in the same structures: their fields are a prefix of 2.5.1's).
  */
 public final class SupportedMessages {
 
@@ -48,7 +50,12 @@ public final class SupportedMessages {
           Map.entry("A31", ADT_A05::new),
           Map.entry("A40", ADT_A39::new)),
       "ORU", Map.of("R01", ORU_R01::new),
-      "MDM", Map.of("T02", MDM_T02::new));
+      "MDM", Map.of("T02", MDM_T02::new),
+      "VXU", Map.of("V04", VXU_V04::new),
+      "QBP", Map.of("Q11", QBP_Q11::new));
+
+  /** Query names (QPD-1.1) of QBP^Q11 the hub answers: CDC IIS Z34 and Z44. */
+  public static final Set<String> QUERY_NAMES = Set.of("Z34", "Z44");
 
   private SupportedMessages() {}
 

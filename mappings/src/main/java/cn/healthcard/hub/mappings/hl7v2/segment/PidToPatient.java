@@ -9,6 +9,7 @@ import ca.uhn.hl7v2.model.v251.datatype.XPN;
 import ca.uhn.hl7v2.model.v251.datatype.XTN;
 import ca.uhn.hl7v2.model.v251.segment.PID;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorCode;
+import cn.healthcard.hub.mappings.hl7v2.ack.ErrorLocation;
 import cn.healthcard.hub.mappings.hl7v2.bundle.HubExtensions;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Addresses;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Codes;
@@ -93,25 +94,17 @@ public final class PidToPatient {
       if (value.isEmpty()) {
         continue;
       }
-      String oid = Identifiers.authorityOid(cx);
-      if (CARD_OID.equals(oid) || ID_CARD_OID.equals(oid)) {
-        boolean isCard = CARD_OID.equals(oid);
-        try {
-          ResidentIdNumber n = ResidentIdNumber.parse(value);
-          Identifier id = new Identifier()
-              .setSystem(isCard ? ResidentIdNumber.HEALTH_CARD_SYSTEM : ResidentIdNumber.ID_CARD_SYSTEM)
-              .setValue(n.value());
-          Identifiers.type(ctx, s(cx.getCx5_IdentifierTypeCode()), id);
+      if (isPersonNumber(cx)) {
+        Optional<PersonNumber> n = personNumber(ctx, cx, ref.at(3, i + 1), "PID-3");
+        if (n.isPresent()) {
+          Identifier id = n.get().identifier();
           if (!contains(p.getIdentifier(), id)) {
             p.addIdentifier(id);
           }
-          if (isCard && card == null) {
+          if (n.get().healthCard() && card == null) {
             card = id;
-            cardNumber = Optional.of(n);
+            cardNumber = Optional.of(n.get().number());
           }
-        } catch (InvalidResidentIdNumberException e) {
-          ctx.error(ErrorCode.DATA_TYPE_ERROR, ref.at(3, i + 1),
-              "PID-3 " + (isCard ? "health-card" : "identity-card") + " number is invalid: " + e.getMessage());
         }
         continue;
       }
@@ -185,6 +178,41 @@ public final class PidToPatient {
       p.setDeceased(new BooleanType(false));
     }
     return Optional.of(new Result(p, Optional.ofNullable(card), Optional.ofNullable(mrn)));
+  }
+
+  /**
+   * A health-card or identity-card number read from a CX.
+   *
+   * @param identifier system {@code urn:oid:2.16.156.10011.1.19} (health card) or
+   *     {@code urn:oid:2.16.156.10011.1.3} (identity card), the 18-character form as value
+   * @param healthCard whether it is the health-card number
+   */
+  public record PersonNumber(Identifier identifier, ResidentIdNumber number, boolean healthCard) {}
+
+  /** Whether the CX's assigning authority (CX-4.2) is the health-card or identity-card OID. */
+  public static boolean isPersonNumber(CX cx) {
+    String oid = Identifiers.authorityOid(cx);
+    return CARD_OID.equals(oid) || ID_CARD_OID.equals(oid);
+  }
+
+  /**
+   * The health-card or identity-card number of a CX whose authority says it is one, validated
+   * (GB 11643) and in its 18-character form; empty with an AE (102) at {@code where} when invalid.
+   */
+  public static Optional<PersonNumber> personNumber(MappingContext ctx, CX cx, ErrorLocation where, String field) {
+    boolean isCard = CARD_OID.equals(Identifiers.authorityOid(cx));
+    try {
+      ResidentIdNumber n = ResidentIdNumber.parse(s(cx.getCx1_IDNumber()));
+      Identifier id = new Identifier()
+          .setSystem(isCard ? ResidentIdNumber.HEALTH_CARD_SYSTEM : ResidentIdNumber.ID_CARD_SYSTEM)
+          .setValue(n.value());
+      Identifiers.type(ctx, s(cx.getCx5_IdentifierTypeCode()), id);
+      return Optional.of(new PersonNumber(id, n, isCard));
+    } catch (InvalidResidentIdNumberException e) {
+      ctx.error(ErrorCode.DATA_TYPE_ERROR, where,
+          field + " " + (isCard ? "health-card" : "identity-card") + " number is invalid: " + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /**
