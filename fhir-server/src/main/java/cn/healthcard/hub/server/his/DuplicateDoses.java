@@ -23,11 +23,15 @@ import org.hl7.fhir.r4.model.Immunization;
 final class DuplicateDoses {
   private final Function<String, Optional<IBaseResource>> findOne;
   private final Function<String, List<IBaseResource>> search;
+  private final java.util.function.Consumer<String> lockPerson;
 
   DuplicateDoses(
-      Function<String, Optional<IBaseResource>> findOne, Function<String, List<IBaseResource>> search) {
+      Function<String, Optional<IBaseResource>> findOne,
+      Function<String, List<IBaseResource>> search,
+      java.util.function.Consumer<String> lockPerson) {
     this.findOne = findOne;
     this.search = search;
+    this.lockPerson = lockPerson;
   }
 
   Bundle resolve(Bundle transaction, List<DoseReport> doses) {
@@ -40,6 +44,9 @@ final class DuplicateDoses {
       if (patient.isEmpty()) {
         continue;
       }
+      // two sources reporting the same dose at once: the second waits for the first to commit,
+      // then finds its dose (a transaction-scoped lock on the person)
+      lockPerson.accept(patient.get());
       Immunization reported = immunization(transaction, dose.fullUrl());
       String query =
           "Immunization?patient=" + patient.get()
@@ -68,6 +75,10 @@ final class DuplicateDoses {
       String url = condition == null || condition.isEmpty()
           ? entry.getRequest().getUrl()
           : condition.contains("?") ? condition : "Patient?" + condition;
+      if (url != null && url.matches("Patient/[A-Za-z0-9\\-.]{1,64}")) {
+        // the reconciler already resolved the person to their stored Patient
+        return Optional.of(url);
+      }
       if (url == null || !url.startsWith("Patient?")) {
         return Optional.empty();
       }

@@ -62,7 +62,7 @@ public final class FhirHisRepository implements HisRepository {
     this.matchUrls = matchUrls;
     this.replaceReferences = replaceReferences;
     this.inbox = inbox;
-    this.duplicateDoses = new DuplicateDoses(this::findOne, this::search);
+    this.duplicateDoses = new DuplicateDoses(this::findOne, this::search, this::lockPerson);
     this.reconciler = new StoredStateReconciler(
         this::findOne, eventTimes, daoRegistry.getFhirContext().newJsonParser());
   }
@@ -172,6 +172,14 @@ public final class FhirHisRepository implements HisRepository {
         List.of());
     replaceReferences.replaceReferences(request, new SystemRequestDetails());
     log.info("Merged Patient/{} into Patient/{}", goes.get().getIdElement().getIdPart(), survivor.get().getIdElement().getIdPart());
+  }
+
+  /** A lock on one person until the current transaction ends (PostgreSQL advisory lock). */
+  void lockPerson(String patientReference) {
+    entityManager
+        .createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtext(:key))) locked")
+        .setParameter("key", "immunization-doses:" + patientReference)
+        .getSingleResult();
   }
 
   /** Every stored resource a search URL matches (small result sets: a person's doses of a day). */

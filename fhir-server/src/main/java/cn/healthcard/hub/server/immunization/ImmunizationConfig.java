@@ -14,10 +14,29 @@ import org.springframework.context.annotation.Configuration;
 public class ImmunizationConfig {
 
   @Bean
-  public SmartInitializingSingleton immunizationProjection(
+  public ImmunizationProjection immunizationProjection(
       IInterceptorService interceptors, javax.sql.DataSource dataSource,
       cn.healthcard.hub.server.repository.HubSchema schema) {
-    return () -> interceptors.registerInterceptor(new ImmunizationProjection(dataSource));
+    ImmunizationProjection projection = new ImmunizationProjection(dataSource);
+    interceptors.registerInterceptor(projection);
+    return projection;
+  }
+
+  @Bean
+  public ImmunizationProjectionRebuild immunizationProjectionRebuild(
+      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos, ImmunizationProjection projection, javax.sql.DataSource dataSource) {
+    return new ImmunizationProjectionRebuild(daos, projection, dataSource);
+  }
+
+  /** A repository that has never had its projection built gets it once the hub is ready. */
+  @Bean
+  public org.springframework.context.ApplicationListener<org.springframework.boot.context.event.ApplicationReadyEvent>
+      immunizationProjectionFirstBuild(ImmunizationProjectionRebuild rebuild) {
+    return event -> {
+      if (!rebuild.built()) {
+        rebuild.start();
+      }
+    };
   }
 
   @Bean

@@ -50,7 +50,8 @@ public class ImmunizationProjection {
     }
   }
 
-  private void project(IBaseResource resource) {
+  /** Writes one resource's rows (also used by the rebuild, outside any FHIR write). */
+  public void project(IBaseResource resource) {
     if (resource instanceof Patient patient) {
       project(patient);
     } else if (resource instanceof Immunization immunization) {

@@ -62,7 +62,9 @@ public class ImmunizationQueryResponder implements HisQueries {
     if (candidates.isEmpty() && query.parameters().cardNumber().isEmpty()) {
       Optional<String> byDemographics = query.parameters().demographicSearch();
       if (byDemographics.isPresent()) {
-        candidates = patients("Patient?" + byDemographics.get(), limit + 1);
+        // names match exactly: a prefix match would offer 李明华's history to a query for 李明
+        String exact = byDemographics.get().replaceFirst("^family=", "family:exact=").replace("&given=", "&given:exact=");
+        candidates = patients("Patient?" + exact, limit + 1);
       }
     }
     QueryAnswer answer;

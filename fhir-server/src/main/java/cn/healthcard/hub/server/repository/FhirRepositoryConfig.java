@@ -189,4 +189,9 @@ public class FhirRepositoryConfig {
   public ResourceCountCache resourceCountsCache(IFhirSystemDao<?, ?> systemDao) {
     return ResourceCountCacheUtil.newResourceCountCache(systemDao);
   }
+
+  @Bean
+  public BatchJobPace batchJobPace(ca.uhn.fhir.batch2.api.IJobMaintenanceService maintenance) {
+    return new BatchJobPace(maintenance);
+  }
 }

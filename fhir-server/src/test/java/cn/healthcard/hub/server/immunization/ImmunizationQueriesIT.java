@@ -218,6 +218,43 @@ class ImmunizationQueriesIT extends HubIntegrationTest {
     assertThat(noCohort.body()).contains("birthYear");
   }
 
+  @Test
+  void anExportWithoutTypeCoversExactlyTheImmunizationTypes() throws Exception {
+    create(resident("540102"));
+    HttpResponse<String> kickoff = send(HttpRequest.newBuilder(URI.create(base() + "/$export"))
+        .header("Prefer", "respond-async").header("Accept", "application/fhir+json").GET().build());
+    assertThat(kickoff.statusCode()).as(kickoff.body()).isEqualTo(202);
+    String status = kickoff.headers().firstValue("Content-Location").orElseThrow();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(45));
+    HttpResponse<String> poll;
+    do {
+      Thread.sleep(500);
+      poll = send(HttpRequest.newBuilder(URI.create(status)).GET().build());
+    } while (poll.statusCode() == 202 && Instant.now().isBefore(deadline));
+    assertThat(poll.statusCode()).as(poll.headers().map() + " " + poll.body()).isEqualTo(200);
+    JsonNode output = new ObjectMapper().readTree(poll.body()).get("output");
+    assertThat(output).isNotEmpty();
+    for (JsonNode file : output) {
+      assertThat(ImmunizationExportScope.TYPES).contains(file.get("type").asText());
+    }
+  }
+
+  @Test
+  void theCoverageProjectionCanBeRebuiltWithProgress() throws Exception {
+    String url = "http://localhost:" + port + "/admin/immunization/projection";
+    HttpResponse<String> started = send(HttpRequest.newBuilder(URI.create(url + "/rebuild"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(started.statusCode()).isIn(202, 409);
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+    JsonNode status;
+    do {
+      Thread.sleep(200);
+      status = new ObjectMapper().readTree(send(HttpRequest.newBuilder(URI.create(url)).GET().build()).body());
+    } while (status.get("running").asBoolean() && Instant.now().isBefore(deadline));
+    assertThat(status.get("phase").asText()).isEqualTo("done");
+    assertThat(status.get("lastBuilt").get("patients").asLong()).isGreaterThan(0);
+  }
+
   Bundle search(String query) {
     return client().search().byUrl(query).returnBundle(Bundle.class).execute();
   }
