@@ -14,6 +14,7 @@ import cn.healthcard.hub.cards.registry.CardRegistry;
 import cn.healthcard.hub.cards.registry.CardType;
 import cn.healthcard.hub.cards.registry.Channel;
 import cn.healthcard.hub.cards.registry.InvalidCardRequest;
+import cn.healthcard.hub.cards.registry.NumberHeldByAnotherPatient;
 import cn.healthcard.hub.cards.review.BatchReviews;
 import cn.healthcard.hub.cards.review.ReviewDecision;
 import cn.healthcard.hub.cards.review.ReviewLevel;
@@ -23,6 +24,7 @@ import cn.healthcard.hub.cards.verification.CardVerification;
 import cn.healthcard.hub.terminology.identity.InvalidResidentIdNumberException;
 import cn.healthcard.hub.terminology.identity.ResidentIdNumber;
 import java.util.Date;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
@@ -129,7 +131,7 @@ public class CardOperations {
                               "Parameters.parameter[event]",
                               "unknown event '"
                                   + event.getValue()
-                                  + "': activate, freeze, unfreeze, report-lost, found, replace, cancel or release-hold"));
+                                  + "': activate, freeze, unfreeze, report-lost, found, replace or cancel"));
           if ((resolved == CardEvent.CANCEL || resolved == CardEvent.REPORT_LOST || resolved == CardEvent.FREEZE)
               && (reason == null || reason.isEmpty())) {
             throw new InvalidCardRequest(
@@ -214,6 +216,11 @@ public class CardOperations {
           }
           String number = cardNumber(cardNumber);
           String patientId = new IdType(patient.getReference()).getIdPart();
+          // one Patient per card number: the card would otherwise be shown on a second person
+          Optional<String> holder = holders.patientWithCardNumber(number);
+          if (holder.isPresent() && !holder.get().equals(patientId)) {
+            throw new NumberHeldByAnotherPatient(holder.get());
+          }
           Card card = registry.completeChildCard(patientId, number, actor(request));
           return cardParameters(card);
         });

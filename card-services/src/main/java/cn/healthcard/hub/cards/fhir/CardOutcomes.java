@@ -3,9 +3,11 @@ package cn.healthcard.hub.cards.fhir;
 import cn.healthcard.hub.cards.registry.CardAlreadyLive;
 import cn.healthcard.hub.cards.registry.CardNotFound;
 import cn.healthcard.hub.cards.registry.CardRegistryException;
+import cn.healthcard.hub.cards.registry.ChildCardAlreadyWaiting;
 import cn.healthcard.hub.cards.registry.IllegalCardTransition;
 import cn.healthcard.hub.cards.registry.InvalidCardRequest;
 import cn.healthcard.hub.cards.registry.NotAuthorised;
+import cn.healthcard.hub.cards.registry.NumberHeldByAnotherPatient;
 import cn.healthcard.hub.cards.review.ReviewWorkflow;
 import cn.healthcard.hub.cards.signing.RequestVerifier;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
@@ -57,6 +59,9 @@ public final class CardOutcomes {
     }
     if (e instanceof CardAlreadyLive || e instanceof ReviewWorkflow.IllegalReview) {
       return new ResourceVersionConflictException(e.getMessage(), issue(IssueType.CONFLICT, e.getMessage()));
+    }
+    if (e instanceof NumberHeldByAnotherPatient || e instanceof ChildCardAlreadyWaiting) {
+      return new ResourceVersionConflictException(e.getMessage(), issue(IssueType.DUPLICATE, e.getMessage()));
     }
     if (e instanceof CardNotFound) {
       return new ResourceNotFoundException(e.getMessage(), issue(IssueType.NOTFOUND, e.getMessage()));

@@ -1,5 +1,6 @@
 package cn.healthcard.hub.cards.fhir;
 
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -7,7 +8,9 @@ import cn.healthcard.hub.cards.production.ProductionBatches;
 import cn.healthcard.hub.cards.registry.InvalidCardRequest;
 import cn.healthcard.hub.cards.statistics.CardStatistics;
 import cn.healthcard.hub.cards.statistics.CardStatistics.Dimension;
+import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Attachment;
@@ -33,7 +36,8 @@ public class CardPlatformOperations {
    * Counts of cards ({@code of=cards}, the default) by {@code by} = status | channel | type |
    * province | city | county | day, or of verifications ({@code of=verifications}) by day |
    * outcome; filtered by {@code division}, {@code status}, {@code channel}, {@code from} and
-   * {@code to}.
+   * {@code to} (days, inclusive; a year or a month means its first day for {@code from}, its
+   * last day for {@code to}).
    */
   @Operation(name = "$card-statistics", idempotent = true)
   public Parameters cardStatistics(
@@ -48,8 +52,8 @@ public class CardPlatformOperations {
         () -> {
           String what = of == null || of.isEmpty() ? "cards" : of.getValue();
           String dimension = by == null || by.isEmpty() ? "status" : by.getValue();
-          LocalDate fromDay = from == null || from.isEmpty() ? null : LocalDate.parse(from.getValueAsString());
-          LocalDate toDay = to == null || to.isEmpty() ? null : LocalDate.parse(to.getValueAsString());
+          LocalDate fromDay = day(from, "from", false);
+          LocalDate toDay = day(to, "to", true);
           List<CardStatistics.Group> groups;
           if (what.equals("cards")) {
             Dimension resolved =
@@ -152,6 +156,32 @@ public class CardPlatformOperations {
           }
           return out;
         });
+  }
+
+  /**
+   * The day a {@code from} / {@code to} parameter stands for: a year or a month counts from its
+   * first day ({@code from}) or up to its last ({@code to}).
+   */
+  static LocalDate day(DateType date, String parameter, boolean endOfPeriod) {
+    if (date == null || date.isEmpty()) {
+      return null;
+    }
+    String expression = "Parameters.parameter[" + parameter + "]";
+    TemporalPrecisionEnum precision = date.getPrecision();
+    int year = date.getYear();
+    int month = date.getMonth() + 1;
+    try {
+      return switch (precision) {
+        case YEAR -> endOfPeriod ? LocalDate.of(year, 12, 31) : LocalDate.of(year, 1, 1);
+        case MONTH -> {
+          YearMonth yearMonth = YearMonth.of(year, month);
+          yield endOfPeriod ? yearMonth.atEndOfMonth() : yearMonth.atDay(1);
+        }
+        default -> LocalDate.of(year, month, date.getDay());
+      };
+    } catch (DateTimeException e) {
+      throw new InvalidCardRequest(expression, "not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)");
+    }
   }
 
   private static UUID batchId(StringType batch) {

@@ -7,30 +7,80 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
-/** The institutions table ({@code hub.card_institution}), with their keys cached in memory. */
+/**
+ * The institutions table ({@code hub.card_institution}), with the institutions found cached in
+ * memory for a short time ({@link #DEFAULT_TTL}): a change made through another hub instance
+ * (an institution disabled, a key rotated) takes effect here within that time. Unknown ids are
+ * never cached (an institution registered elsewhere is found at once); the cache is bounded.
+ */
 public class Institutions {
   public static final Set<String> KINDS = Set.of("bank-branch", "kiosk", "service-point", "card-factory");
+  /** How long an institution read from the table is trusted without reading it again. */
+  public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
+  /** At most this many institutions are cached; the least recently used go first. */
+  public static final int DEFAULT_MAX_ENTRIES = 10_000;
+
+  private record Cached(Institution institution, Instant loadedAt) {}
 
   private final DataSource dataSource;
-  private final Map<String, Optional<Institution>> cache = new ConcurrentHashMap<>();
+  private final Duration ttl;
+  private final Clock clock;
+  private final Map<String, Cached> cache;
 
   public Institutions(DataSource dataSource) {
+    this(dataSource, DEFAULT_TTL, DEFAULT_MAX_ENTRIES, Clock.systemUTC());
+  }
+
+  public Institutions(DataSource dataSource, Duration ttl, int maxEntries, Clock clock) {
+    if (maxEntries < 1 || ttl.isNegative()) {
+      throw new IllegalArgumentException("the cache needs a size of at least 1 and a ttl >= 0");
+    }
     this.dataSource = dataSource;
+    this.ttl = ttl;
+    this.clock = clock;
+    this.cache =
+        Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+                return size() > maxEntries;
+              }
+            });
   }
 
   public Optional<Institution> find(String id) {
     if (id == null) {
       return Optional.empty();
     }
-    return cache.computeIfAbsent(id, this::load);
+    Instant now = clock.instant();
+    Cached cached = cache.get(id);
+    if (cached != null && now.isBefore(cached.loadedAt().plus(ttl))) {
+      return Optional.of(cached.institution());
+    }
+    Optional<Institution> loaded = load(id);
+    if (loaded.isPresent()) {
+      cache.put(id, new Cached(loaded.get(), now));
+    } else {
+      cache.remove(id);
+    }
+    return loaded;
+  }
+
+  /** How many institutions are cached (for tests and monitoring). */
+  public int cachedCount() {
+    return cache.size();
   }
 
   /** The enabled institution's key, for signature checks. */

@@ -10,14 +10,22 @@ import org.hl7.fhir.r4.model.Patient;
  */
 public interface CardHolders {
   /**
-   * The Patient for this person: the one {@code patient.id} names, else the one carrying the
-   * card number, else a new one created from {@code patient}.
+   * The Patient for this person: the one {@code patient.id} names (it must carry the requested
+   * card number or none), else the one carrying the card number, else a new one created from
+   * {@code patient}.
    *
    * @return the Patient's logical id
+   * @throws cn.healthcard.hub.cards.registry.InvalidCardRequest when the Patient named does not
+   *     exist or carries another card number
+   * @throws cn.healthcard.hub.cards.registry.NumberHeldByAnotherPatient when the Patient named
+   *     carries no card number and another Patient carries the requested one
    */
   String ensurePatient(Patient patient);
 
   Optional<Patient> read(String patientId);
+
+  /** The id of the Patient carrying this card number, if any (one Patient per number). */
+  Optional<String> patientWithCardNumber(String cardNumber);
 
   /** Shows the card on its Patient (card-number identifier with period and card status). */
   void project(Card card);

@@ -419,11 +419,17 @@ public final class KeyInjectionFrontEnd {
     if (stored.state() == InjectionJournal.State.CONFIRMED) {
       status = InjectionReceipt.ALREADY_RECORDED;
     } else {
-      registry.recordInjection(
-          stored.cardId(),
-          confirmation.chipSerial().trim(),
-          stored.diversificationCode(),
-          stored.certificateSerial());
+      try {
+        registry.recordInjection(
+            stored.cardId(),
+            confirmation.chipSerial().trim(),
+            stored.diversificationCode(),
+            stored.certificateSerial());
+      } catch (KeyInjectionRefused refused) {
+        // another chip won the card: the certificate delivered for this one must not verify
+        revokeQuietly(stored.certificateSerial());
+        throw refuse(refused.code(), refused.reason(), requestId);
+      }
       journal.confirmed(requestId, clock.instant());
       status = InjectionReceipt.RECORDED;
     }
@@ -432,6 +438,18 @@ public final class KeyInjectionFrontEnd {
     return unsigned.withSignature(
         Base64.getEncoder()
             .encodeToString(hsm.sign(SIGNING_KEY_ALIAS, KeyInjectionCanonical.receipt(unsigned))));
+  }
+
+  private void revokeQuietly(String certificateSerial) {
+    if (certificateSerial == null) {
+      return;
+    }
+    try {
+      ca.revoke(new BigInteger(certificateSerial, 16), RevocationReason.KEY_COMPROMISE);
+    } catch (RuntimeException e) {
+      LOG.warn("key injection: certificate {} of a refused injection not revoked ({})",
+          certificateSerial, e.getClass().getSimpleName());
+    }
   }
 
   // ---------------------------------------------------------------- errors and records

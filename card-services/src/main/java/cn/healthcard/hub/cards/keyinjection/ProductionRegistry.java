@@ -23,6 +23,10 @@ public interface ProductionRegistry {
    * The keys are in the card: bind the chip serial, the diversification code and the card
    * certificate's serial (lower-case hex) to the card. Must be idempotent: after a failure the
    * front end may call it again with the same values.
+   *
+   * @throws KeyInjectionRefused when another chip is already bound to the card (two
+   *     personalizations of different chips were authorised concurrently: the first confirmed
+   *     wins)
    */
   void recordInjection(UUID cardId, String chipSerial, String diversificationCode, String certificateSerial);
 }

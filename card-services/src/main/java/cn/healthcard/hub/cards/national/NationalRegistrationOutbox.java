@@ -188,6 +188,40 @@ public final class NationalRegistrationOutbox {
     }
   }
 
+  /**
+   * On the caller's connection and in the caller's transaction: sends the card's registrations
+   * that ended in {@code conflict} again (same request ids, due at once, fresh back-off). The
+   * national system does not remember a refused request, so it evaluates it again.
+   *
+   * @return how many requests were requeued
+   */
+  public int requeueConflicts(Connection connection, UUID cardId) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "update hub.national_outbox set status = 'pending', attempts = 0,"
+                + " next_attempt_at = ?, updated_at = ?"
+                + " where card_id = ? and kind = 'register' and status = 'conflict'")) {
+      Instant now = clock.instant();
+      update.setObject(1, at(now));
+      update.setObject(2, at(now));
+      update.setObject(3, cardId);
+      return update.executeUpdate();
+    }
+  }
+
+  /** On the caller's connection: whether a registration of the card is still waiting to be sent. */
+  public boolean registrationWaiting(Connection connection, UUID cardId) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "select 1 from hub.national_outbox where card_id = ? and kind = 'register'"
+                + " and status in ('pending', 'retrying') limit 1")) {
+      query.setObject(1, cardId);
+      try (ResultSet rs = query.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   /** Deletes {@code done} requests answered more than {@code olderThan} ago; how many. */
   public int purgeDone(Duration olderThan) throws SQLException {
     try (Connection connection = dataSource.getConnection();

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *       chip; its chip is reported (status {@code active}) when the factory has produced it;
  *   <li>a child card applied for without a number is registered once it has one and is approved;
  *   <li>loss, finding, cancellation and replacement (with the new chip) are reported as status
- *       changes.
+ *       changes;
+ *   <li>an operator's release of a national hold asks the national registry again (the
+ *       conflicting registration is requeued).
  * </ul>
  */
 public final class NationalSync implements RegistryListener, NationalConflictHandler {
@@ -44,12 +46,39 @@ public final class NationalSync implements RegistryListener, NationalConflictHan
 
   @Override
   public void inTransaction(Connection connection, Card before, Card after, CardEvent event) {
+    if (event == CardEvent.RELEASE_HOLD) {
+      askAgain(connection, after);
+      return;
+    }
     NationalRequest request = requestFor(before, after, event);
     if (request == null) {
       return;
     }
     try {
       outbox.enqueue(connection, request);
+    } catch (SQLException e) {
+      throw new IllegalStateException("national outbox: " + e.getSQLState(), e);
+    }
+  }
+
+  /**
+   * An operator released a card held for a national conflict: the national registry is asked
+   * again, in the releasing transaction (the conflicting registration is requeued; without one,
+   * and with no registration still waiting, a fresh registration is enqueued). If the number is
+   * still live elsewhere, the answer puts the card on hold again.
+   */
+  private void askAgain(Connection connection, Card card) {
+    if (card.cardNumber() == null) {
+      return;
+    }
+    try {
+      int requeued = outbox.requeueConflicts(connection, card.id());
+      if (requeued == 0 && !outbox.registrationWaiting(connection, card.id())) {
+        NationalRequest.CardType type =
+            card.type() == CardType.CHILD ? NationalRequest.CardType.CHILD : NationalRequest.CardType.ADULT;
+        outbox.enqueue(connection, registration(card, type));
+      }
+      log.info("Card {} released from hold: the national registry is asked again", card.id());
     } catch (SQLException e) {
       throw new IllegalStateException("national outbox: " + e.getSQLState(), e);
     }

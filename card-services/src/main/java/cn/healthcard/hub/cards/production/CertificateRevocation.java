@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A card's certificate follows its card: on hold while the card is reported lost (released when
- * it is found), revoked when the card is replaced (superseded) or cancelled.
+ * it is found), revoked when the card is replaced (superseded) or cancelled, and revoked
+ * (keyCompromise: a chip with the card's keys that will not be issued) when the chip failed
+ * production, whose certificate the registry has already unbound from the card.
  */
 public class CertificateRevocation implements RegistryListener {
   private static final Logger log = LoggerFactory.getLogger(CertificateRevocation.class);
@@ -23,16 +25,23 @@ public class CertificateRevocation implements RegistryListener {
 
   @Override
   public void afterCommit(Card before, Card after, CardEvent event, String reason) {
-    if (before == null || after.certificateSerial() == null) {
+    if (before == null) {
       return;
     }
-    BigInteger serial = new BigInteger(after.certificateSerial(), 16);
+    // production-failed clears the card's certificate: the one to revoke is the failed chip's
+    String certificate =
+        event == CardEvent.PRODUCTION_FAILED ? before.certificateSerial() : after.certificateSerial();
+    if (certificate == null) {
+      return;
+    }
+    BigInteger serial = new BigInteger(certificate, 16);
     try {
       switch (event) {
         case REPORT_LOST -> ca.revoke(serial, RevocationReason.CERTIFICATE_HOLD);
         case FOUND -> ca.releaseHold(serial);
         case REPLACE -> ca.revoke(serial, RevocationReason.SUPERSEDED);
         case CANCEL -> ca.revoke(serial, RevocationReason.CESSATION_OF_OPERATION);
+        case PRODUCTION_FAILED -> ca.revoke(serial, RevocationReason.KEY_COMPROMISE);
         default -> {}
       }
     } catch (RuntimeException e) {

@@ -149,21 +149,41 @@ public class ProductionBatches {
       throw new InvalidCardRequest(
           "Parameters.parameter[file]", "the first line must be the header: " + RESULT_HEADER);
     }
+    UUID batchOfFile = firstBatchId(rows);
+    if (batchOfFile == null) {
+      throw new InvalidCardRequest("Parameters.parameter[file]", "the file has no result lines");
+    }
     return registry.inTransaction(
         tx -> {
+          // the file is claimed first: a concurrent submission of the same file waits here for
+          // this transaction and then finds the file applied (or claims it, if this one rolled back)
+          boolean claimed;
           try (PreparedStatement statement =
               tx.connection()
                   .prepareStatement(
-                      "select produced, failed, ignored from hub.card_batch_result where sha256 = ?")) {
+                      "insert into hub.card_batch_result (sha256, batch_id, produced, failed, ignored)"
+                          + " select ?, ?, 0, 0, 0 where exists (select 1 from hub.card_batch where id = ?)"
+                          + " on conflict (sha256) do nothing")) {
             statement.setString(1, sha);
-            try (ResultSet rs = statement.executeQuery()) {
-              if (rs.next()) {
-                return new ResultSummary(true, rs.getInt(1), rs.getInt(2), rs.getInt(3), List.of());
+            statement.setObject(2, batchOfFile);
+            statement.setObject(3, batchOfFile);
+            claimed = statement.executeUpdate() == 1;
+          }
+          if (!claimed) {
+            try (PreparedStatement statement =
+                tx.connection()
+                    .prepareStatement(
+                        "select produced, failed, ignored from hub.card_batch_result where sha256 = ?")) {
+              statement.setString(1, sha);
+              try (ResultSet rs = statement.executeQuery()) {
+                if (rs.next()) {
+                  return new ResultSummary(true, rs.getInt(1), rs.getInt(2), rs.getInt(3), List.of());
+                }
               }
             }
+            // not claimed and not stored: the file names no known batch (every line is ignored)
           }
           List<LineOutcome> outcomes = new ArrayList<>();
-          UUID batchOfFile = null;
           int produced = 0;
           int failed = 0;
           int ignored = 0;
@@ -185,7 +205,6 @@ public class ProductionBatches {
               ignored++;
               continue;
             }
-            batchOfFile = batchOfFile == null ? batchId : batchOfFile;
             String chip = row[3].trim();
             String result = row[4].trim().toLowerCase();
             String reason = row.length > 5 ? row[5].trim() : "";
@@ -238,24 +257,39 @@ public class ProductionBatches {
               failed++;
             }
           }
-          if (batchOfFile == null) {
-            throw new InvalidCardRequest("Parameters.parameter[file]", "the file has no result lines");
-          }
-          try (PreparedStatement statement =
-              tx.connection()
-                  .prepareStatement(
-                      "insert into hub.card_batch_result (sha256, batch_id, produced, failed, ignored)"
-                          + " select ?, ?, ?, ?, ? where exists (select 1 from hub.card_batch where id = ?)")) {
-            statement.setString(1, sha);
-            statement.setObject(2, batchOfFile);
-            statement.setInt(3, produced);
-            statement.setInt(4, failed);
-            statement.setInt(5, ignored);
-            statement.setObject(6, batchOfFile);
-            statement.executeUpdate();
+          if (claimed) {
+            try (PreparedStatement statement =
+                tx.connection()
+                    .prepareStatement(
+                        "update hub.card_batch_result set produced = ?, failed = ?, ignored = ?"
+                            + " where sha256 = ?")) {
+              statement.setInt(1, produced);
+              statement.setInt(2, failed);
+              statement.setInt(3, ignored);
+              statement.setString(4, sha);
+              statement.executeUpdate();
+            }
           }
           return new ResultSummary(false, produced, failed, ignored, outcomes);
         });
+  }
+
+  /** The batch of the first line that names one (UUIDs in its first two columns), else null. */
+  private static UUID firstBatchId(List<String[]> rows) {
+    for (int i = 1; i < rows.size(); i++) {
+      String[] row = rows.get(i);
+      if (row.length < 5) {
+        continue;
+      }
+      try {
+        UUID batchId = UUID.fromString(row[0].trim());
+        UUID.fromString(row[1].trim());
+        return batchId;
+      } catch (IllegalArgumentException e) {
+        // not a result line
+      }
+    }
+    return null;
   }
 
   private static String nullToEmpty(String value) {

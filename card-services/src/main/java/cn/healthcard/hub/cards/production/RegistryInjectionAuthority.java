@@ -2,8 +2,10 @@ package cn.healthcard.hub.cards.production;
 
 import cn.healthcard.hub.cards.issuance.CardHolders;
 import cn.healthcard.hub.cards.keyinjection.InjectionDecision;
+import cn.healthcard.hub.cards.keyinjection.KeyInjectionRefused;
 import cn.healthcard.hub.cards.keyinjection.PersonalizationData;
 import cn.healthcard.hub.cards.keyinjection.ProductionRegistry;
+import cn.healthcard.hub.cards.keyinjection.RefusalCode;
 import cn.healthcard.hub.cards.registry.Card;
 import cn.healthcard.hub.cards.registry.CardEvent;
 import cn.healthcard.hub.cards.registry.CardNotFound;
@@ -132,6 +134,16 @@ public class RegistryInjectionAuthority implements ProductionRegistry {
               && diversificationCode.equals(card.diversificationCode())
               && Objects.equals(certificateSerial, card.certificateSerial())) {
             return card;
+          }
+          // decided under the row lock: of two personalizations of different chips authorised
+          // at the same time, only the first confirmed is bound to the card
+          if (card.chipSerial() != null && !chipSerial.equals(card.chipSerial())) {
+            throw new KeyInjectionRefused(
+                RefusalCode.NOT_LEGITIMATE,
+                card.diversificationCode() != null
+                    ? "keys were already injected into another chip for this card"
+                    : "the chip serial is not the one bound to the card",
+                null);
           }
           try (PreparedStatement statement =
               tx.connection()

@@ -4,7 +4,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
 
-/** One physical card as the registry holds it. */
+/**
+ * One physical card as the registry holds it.
+ *
+ * @param heldFrom the status the card had when the national registry put it on hold
+ * @param lostFrom the status the card was reported lost from (active or frozen)
+ */
 public record Card(
     UUID id,
     String cardNumber,
@@ -15,6 +20,7 @@ public record Card(
     String division,
     CardStatus status,
     CardStatus heldFrom,
+    CardStatus lostFrom,
     String chipSerial,
     String diversificationCode,
     String certificateSerial,

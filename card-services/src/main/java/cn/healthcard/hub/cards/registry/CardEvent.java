@@ -16,7 +16,8 @@ public enum CardEvent {
   FOUND("found", true),
   REPLACE("replace", true),
   CANCEL("cancel", true),
-  RELEASE_HOLD("release-hold", true),
+  /** Operators only ({@code POST /admin/cards/{cardNumber}/release-hold}), never a client. */
+  RELEASE_HOLD("release-hold", false),
   ISSUE("issue", false),
   APPROVE("approve", false),
   REJECT("reject", false),

@@ -17,7 +17,7 @@ import java.util.Set;
  *         -reject->  rejected          in-production -production-failed-> approved
  * awaiting-activation -activate-> active
  * active -freeze-> frozen -unfreeze-> active
- * active|frozen -report-lost-> reported-lost -found-> active
+ * active|frozen -report-lost-> reported-lost -found-> the status it was lost from (active or frozen)
  * active|frozen|reported-lost -replace-> replaced   (a new card with a new chip takes over the number)
  * any live status -cancel-> cancelled          (death, duplicate, emigration)
  * any live status -national-conflict-> on-hold -release-hold-> the status it was held from
@@ -40,6 +40,7 @@ public final class CardLifecycle {
     allow(FROZEN, UNFREEZE, ACTIVE);
     allow(ACTIVE, REPORT_LOST, REPORTED_LOST);
     allow(FROZEN, REPORT_LOST, REPORTED_LOST);
+    // the real target is the status the card was reported lost from, kept on the card
     allow(REPORTED_LOST, FOUND, ACTIVE);
     allow(ACTIVE, REPLACE, REPLACED);
     allow(FROZEN, REPLACE, REPLACED);
@@ -67,6 +68,17 @@ public final class CardLifecycle {
    * @throws IllegalCardTransition when {@code event} is not allowed in {@code current}
    */
   public static CardStatus next(CardStatus current, CardEvent event, CardStatus heldFrom) {
+    return next(current, event, heldFrom, null);
+  }
+
+  /**
+   * @param heldFrom for {@link CardEvent#RELEASE_HOLD}: the status before the hold
+   * @param lostFrom for {@link CardEvent#FOUND}: the status the card was reported lost from;
+   *     null (a card lost before this was recorded) means active
+   * @throws IllegalCardTransition when {@code event} is not allowed in {@code current}
+   */
+  public static CardStatus next(
+      CardStatus current, CardEvent event, CardStatus heldFrom, CardStatus lostFrom) {
     CardStatus to = TRANSITIONS.getOrDefault(current, Map.of()).get(event);
     if (to == null) {
       throw new IllegalCardTransition(current, event, allowedEvents(current));
@@ -76,6 +88,9 @@ public final class CardLifecycle {
         throw new IllegalStateException("card on hold without the status it was held from");
       }
       return heldFrom;
+    }
+    if (event == FOUND) {
+      return lostFrom == FROZEN ? FROZEN : ACTIVE;
     }
     return to;
   }

@@ -12,23 +12,33 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The provincial card registry ({@code hub.card}, {@code hub.card_event}). Every change goes
  * through {@link CardLifecycle}, is recorded as an event, and is done under a row lock in one
  * transaction with whatever the listeners write beside it. Uniqueness of the live card per card
  * number is the database's (a partial unique index), so concurrent channels cannot both win.
+ *
+ * <p>After-commit work (projections, certificate revocation) runs once the transaction's
+ * connection is back in the pool, each action on its own: one that fails is logged (card id and
+ * exception class) and the others still run; the committed change stands. A read made while a
+ * transaction is open on the same thread uses that transaction's connection.
  */
 public class CardRegistry {
+  private static final Logger log = LoggerFactory.getLogger(CardRegistry.class);
   public static final String COLUMNS =
       "id, card_number, patient_id, card_type, channel, institution, division, status, held_from,"
-          + " chip_serial, diversification_code, certificate_serial, issued_on, expires_on,"
-          + " replaces, batch_id, created_at, updated_at";
+          + " lost_from, chip_serial, diversification_code, certificate_serial, issued_on,"
+          + " expires_on, replaces, batch_id, created_at, updated_at";
   private static final String ONE_LIVE_INDEX = "card_one_live_per_number";
-  private static final String CHIP_INDEX = "card_chip_serial";
+  private static final String WAITING_CHILD_INDEX = "card_one_waiting_child_per_patient";
 
   private final DataSource dataSource;
   private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+  /** The transaction open on this thread, if any: reads join it instead of taking a connection. */
+  private final ThreadLocal<Tx> openTransaction = new ThreadLocal<>();
 
   public CardRegistry(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -151,6 +161,9 @@ public class CardRegistry {
                 .orElseThrow(() -> new CardRegistryException("the card number was taken concurrently; retry"));
         throw new CardAlreadyLive(existing.status(), existing.channel().code());
       }
+      if (WAITING_CHILD_INDEX.equals(e.constraint)) {
+        throw new ChildCardAlreadyWaiting();
+      }
       throw new CardRegistryException("the chip serial already belongs to another card");
     }
   }
@@ -177,7 +190,11 @@ public class CardRegistry {
                     .orElse(null);
             if (card == null) {
               Card latest =
-                  current(cardNumber)
+                  tx.one(
+                          "select "
+                              + COLUMNS
+                              + " from hub.card where card_number = ? order by created_at desc limit 1",
+                          cardNumber)
                       .orElseThrow(() -> new CardNotFound("no card is registered for this card number"));
               throw new IllegalCardTransition(
                   latest.status(), event, CardLifecycle.allowedEvents(latest.status()));
@@ -262,12 +279,18 @@ public class CardRegistry {
     }
   }
 
-  /** Runs {@code work} in one transaction; listeners' after-commit work runs once it commits. */
+  /**
+   * Runs {@code work} in one transaction. Once it has committed and its connection is closed,
+   * the after-commit actions run, each on its own (see the class comment).
+   */
   public <T> T inTransaction(TxWork<T> work) {
+    Tx outer = openTransaction.get();
+    Tx tx;
+    T result;
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
-      Tx tx = new Tx(connection);
-      T result;
+      tx = new Tx(connection);
+      openTransaction.set(tx);
       try {
         result = work.run(tx);
         connection.commit();
@@ -280,18 +303,44 @@ public class CardRegistry {
       } catch (RuntimeException | Error e) {
         connection.rollback();
         throw e;
+      } finally {
+        if (outer == null) {
+          openTransaction.remove();
+        } else {
+          openTransaction.set(outer);
+        }
       }
-      for (Runnable runnable : tx.afterCommit) {
-        runnable.run();
-      }
-      return result;
     } catch (SQLException e) {
       throw new IllegalStateException("card registry unavailable: " + e.getSQLState(), e);
+    }
+    runAfterCommit(tx.afterCommit);
+    return result;
+  }
+
+  private static void runAfterCommit(List<AfterCommit> actions) {
+    for (AfterCommit action : actions) {
+      try {
+        action.work().run();
+      } catch (RuntimeException e) {
+        // the change is committed and stays; the card id and the exception class only (the
+        // message may quote a card number)
+        log.error(
+            "After-commit work '{}' for card {} failed ({}); the committed change stands",
+            action.what(), action.cardId(), e.getClass().getName());
+      }
     }
   }
 
   private <T> T read(TxWork<T> work) {
-    return inTransaction(work);
+    Tx open = openTransaction.get();
+    if (open == null) {
+      return inTransaction(work);
+    }
+    try {
+      return work.run(open);
+    } catch (SQLException e) {
+      throw new IllegalStateException("card registry: " + e.getSQLState(), e);
+    }
   }
 
   private static String constraintOf(SQLException e) {
@@ -318,10 +367,13 @@ public class CardRegistry {
     }
   }
 
+  /** Work to do once a transaction has committed; {@code cardId} and {@code what} are logged if it fails. */
+  private record AfterCommit(UUID cardId, String what, Runnable work) {}
+
   /** One registry transaction: the building blocks the platform's workflows are made of. */
   public final class Tx {
     private final Connection connection;
-    private final List<Runnable> afterCommit = new ArrayList<>();
+    private final List<AfterCommit> afterCommit = new ArrayList<>();
 
     Tx(Connection connection) {
       this.connection = connection;
@@ -331,8 +383,17 @@ public class CardRegistry {
       return connection;
     }
 
+    /** Runs {@code runnable} once the transaction has committed (never if it rolls back). */
     public void afterCommit(Runnable runnable) {
-      afterCommit.add(runnable);
+      afterCommit(null, "after-commit work", runnable);
+    }
+
+    /**
+     * Runs {@code runnable} once the transaction has committed; a failure is logged with
+     * {@code cardId} and {@code what} and does not stop the other after-commit work.
+     */
+    public void afterCommit(UUID cardId, String what, Runnable runnable) {
+      afterCommit.add(new AfterCommit(cardId, what, runnable));
     }
 
     public Optional<Card> one(String sql, Object... args) throws SQLException {
@@ -358,16 +419,31 @@ public class CardRegistry {
     /** Moves the (locked) card on by {@code event}, records it, tells the listeners. */
     public Card transition(Card card, CardEvent event, String actor, String reason)
         throws SQLException {
-      CardStatus to = CardLifecycle.next(card.status(), event, card.heldFrom());
+      CardStatus to = CardLifecycle.next(card.status(), event, card.heldFrom(), card.lostFrom());
       CardStatus heldFrom = event == CardEvent.NATIONAL_CONFLICT ? card.status() : null;
+      CardStatus lostFrom =
+          event == CardEvent.REPORT_LOST
+              ? card.status()
+              : event == CardEvent.FOUND ? null : card.lostFrom();
+      // a chip that failed production is not the card's: the card goes to the next batch free of
+      // it (its certificate is revoked after the commit, see CertificateRevocation)
+      boolean failed = event == CardEvent.PRODUCTION_FAILED;
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "update hub.card set status = ?, held_from = ?, updated_at = now(),"
-                  + " batch_id = case when ? then null else batch_id end where id = ?")) {
+              "update hub.card set status = ?, held_from = ?, lost_from = ?, updated_at = now(),"
+                  + " batch_id = case when ? then null else batch_id end,"
+                  + " chip_serial = case when ? then null else chip_serial end,"
+                  + " diversification_code = case when ? then null else diversification_code end,"
+                  + " certificate_serial = case when ? then null else certificate_serial end"
+                  + " where id = ?")) {
         statement.setString(1, to.code());
         statement.setString(2, heldFrom == null ? null : heldFrom.code());
-        statement.setBoolean(3, event == CardEvent.PRODUCTION_FAILED);
-        statement.setObject(4, card.id());
+        statement.setString(3, lostFrom == null ? null : lostFrom.code());
+        statement.setBoolean(4, failed);
+        statement.setBoolean(5, failed);
+        statement.setBoolean(6, failed);
+        statement.setBoolean(7, failed);
+        statement.setObject(8, card.id());
         statement.executeUpdate();
       }
       recordEvent(card.id(), event.code(), card.status(), to, actor, reason);
@@ -425,7 +501,10 @@ public class CardRegistry {
     void notifyListeners(Card before, Card after, CardEvent event, String reason) {
       for (RegistryListener listener : listeners) {
         listener.inTransaction(connection, before, after, event);
-        afterCommit(() -> listener.afterCommit(before, after, event, reason));
+        afterCommit(
+            after.id(),
+            listener.getClass().getName() + " after '" + event.code() + "'",
+            () -> listener.afterCommit(before, after, event, reason));
       }
     }
   }
@@ -433,6 +512,7 @@ public class CardRegistry {
   /** Maps a row selected with {@link #COLUMNS}. */
   public static Card map(ResultSet rs) throws SQLException {
     String heldFrom = rs.getString("held_from");
+    String lostFrom = rs.getString("lost_from");
     Date issued = rs.getDate("issued_on");
     Date expires = rs.getDate("expires_on");
     Timestamp created = rs.getTimestamp("created_at");
@@ -447,6 +527,7 @@ public class CardRegistry {
         rs.getString("division"),
         CardStatus.of(rs.getString("status")),
         heldFrom == null ? null : CardStatus.of(heldFrom),
+        lostFrom == null ? null : CardStatus.of(lostFrom),
         rs.getString("chip_serial"),
         rs.getString("diversification_code"),
         rs.getString("certificate_serial"),

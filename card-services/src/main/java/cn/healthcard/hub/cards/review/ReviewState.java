@@ -8,7 +8,9 @@ public enum ReviewState {
   AWAITING_CITY("awaiting-city-review"),
   AWAITING_PROVINCE("awaiting-province-review"),
   APPROVED("approved"),
-  REJECTED("rejected");
+  REJECTED("rejected"),
+  /** Closed without a decision: the card was cancelled while it waited for review. */
+  WITHDRAWN("withdrawn");
 
   private final String code;
 
@@ -21,7 +23,7 @@ public enum ReviewState {
   }
 
   public boolean isFinal() {
-    return this == APPROVED || this == REJECTED;
+    return this == APPROVED || this == REJECTED || this == WITHDRAWN;
   }
 
   public static Optional<ReviewState> fromCode(String code) {

@@ -11,6 +11,7 @@ import cn.healthcard.hub.cards.registry.CardRegistryException;
  * awaiting-city-review     --city reject-->       rejected
  * awaiting-province-review --province approve-->  approved
  * awaiting-province-review --province reject-->   rejected
+ * awaiting-*               --card cancelled-->    withdrawn
  * </pre>
  */
 public final class ReviewWorkflow {
@@ -21,7 +22,7 @@ public final class ReviewWorkflow {
     return switch (state) {
       case AWAITING_CITY -> ReviewLevel.CITY;
       case AWAITING_PROVINCE -> ReviewLevel.PROVINCE;
-      case APPROVED, REJECTED -> null;
+      case APPROVED, REJECTED, WITHDRAWN -> null;
     };
   }
 

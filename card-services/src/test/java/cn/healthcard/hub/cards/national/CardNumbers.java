@@ -6,12 +6,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Fresh valid card (resident identity) numbers for tests, registered in Shenyang. */
-final class CardNumbers {
+public final class CardNumbers {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private CardNumbers() {}
 
-  static String next() {
+  public static String next() {
     int n = SEQUENCE.incrementAndGet();
     String area = String.format("2101%02d", 2 + (n / 1000) % 90);
     LocalDate birth = LocalDate.of(1970, 1, 1).plusDays(n % 15000);

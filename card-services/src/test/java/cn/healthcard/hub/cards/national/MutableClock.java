@@ -8,19 +8,19 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
 /** A clock the test moves by hand: makes back-off observable without sleeping. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
   /** Now, to the millisecond: PostgreSQL keeps microseconds, so stored instants compare equal. */
-  static MutableClock atSystemTime() {
+  public static MutableClock atSystemTime() {
     return new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     now = now.plus(duration);
   }
 

@@ -229,6 +229,24 @@ public final class NationalRegistrySimulator implements AutoCloseable {
     return registration;
   }
 
+  /**
+   * Cancels the live registrations of {@code cardNumber} made by {@link #registerElsewhere} (as
+   * if the other province withdrew its card); how many.
+   */
+  public synchronized int withdrawElsewhere(String cardNumber) {
+    int withdrawn = 0;
+    for (int i = 0; i < registrations.size(); i++) {
+      Registration registration = registrations.get(i);
+      if (registration.cardNumber().equals(cardNumber)
+          && registration.live()
+          && "elsewhere".equals(registration.issuerId())) {
+        registrations.set(i, registration.with("cancelled", null));
+        withdrawn++;
+      }
+    }
+    return withdrawn;
+  }
+
   // ---- observations ---------------------------------------------------------------------------
 
   /** Every registration held, including those made by {@link #registerElsewhere}. */

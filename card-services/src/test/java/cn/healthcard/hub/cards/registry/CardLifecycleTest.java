@@ -21,7 +21,7 @@ class CardLifecycleTest {
           "frozen unfreeze active",
           "active report-lost reported-lost",
           "frozen report-lost reported-lost",
-          "reported-lost found active",
+          "reported-lost found *",
           "active replace replaced",
           "frozen replace replaced",
           "reported-lost replace replaced",
@@ -48,8 +48,9 @@ class CardLifecycleTest {
     for (CardStatus status : CardStatus.values()) {
       for (CardEvent event : CardEvent.values()) {
         if (CardLifecycle.allows(status, event)) {
-          CardStatus to = CardLifecycle.next(status, event, CardStatus.FROZEN);
-          actual.add(status.code() + " " + event.code() + " " + (event == CardEvent.RELEASE_HOLD ? "*" : to.code()));
+          CardStatus to = CardLifecycle.next(status, event, CardStatus.FROZEN, CardStatus.FROZEN);
+          boolean remembered = event == CardEvent.RELEASE_HOLD || event == CardEvent.FOUND;
+          actual.add(status.code() + " " + event.code() + " " + (remembered ? "*" : to.code()));
         } else {
           assertThatThrownBy(() -> CardLifecycle.next(status, event, null))
               .isInstanceOf(IllegalCardTransition.class)
@@ -64,6 +65,17 @@ class CardLifecycleTest {
   void releasingAHoldReturnsToTheStatusTheCardWasHeldFrom() {
     assertThat(CardLifecycle.next(CardStatus.ON_HOLD, CardEvent.RELEASE_HOLD, CardStatus.AWAITING_ACTIVATION))
         .isEqualTo(CardStatus.AWAITING_ACTIVATION);
+  }
+
+  @Test
+  void aFoundCardReturnsToTheStatusItWasReportedLostFrom() {
+    assertThat(CardLifecycle.next(CardStatus.REPORTED_LOST, CardEvent.FOUND, null, CardStatus.FROZEN))
+        .isEqualTo(CardStatus.FROZEN);
+    assertThat(CardLifecycle.next(CardStatus.REPORTED_LOST, CardEvent.FOUND, null, CardStatus.ACTIVE))
+        .isEqualTo(CardStatus.ACTIVE);
+    // lost before the status was remembered
+    assertThat(CardLifecycle.next(CardStatus.REPORTED_LOST, CardEvent.FOUND, null, null))
+        .isEqualTo(CardStatus.ACTIVE);
   }
 
   @Test

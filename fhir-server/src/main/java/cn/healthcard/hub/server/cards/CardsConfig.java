@@ -72,15 +72,29 @@ public class CardsConfig {
   }
 
   @Bean
+  public JdbcNonceLog cardNonceLog(DataSource dataSource, HubSchema schema) {
+    return new JdbcNonceLog(dataSource);
+  }
+
+  @Bean
   public RequestVerifier cardRequestVerifier(
-      Institutions institutions, DataSource dataSource, HubProperties hub) {
+      Institutions institutions, JdbcNonceLog nonces, HubProperties hub) {
     return new RequestVerifier(
-        institutions::publicKey, new JdbcNonceLog(dataSource), hub.cards().signatureSkew(), Clock.systemUTC());
+        institutions::publicKey, nonces, hub.cards().signatureSkew(), Clock.systemUTC());
+  }
+
+  /** Forgets spent nonces once no signature could still use them (twice the allowed skew). */
+  @Bean
+  public NoncePurge cardNoncePurge(JdbcNonceLog nonces, HubProperties hub) {
+    return new NoncePurge(nonces, hub.cards().signatureSkew().multipliedBy(2), NoncePurge.INTERVAL);
   }
 
   @Bean
   public BatchReviews batchReviews(CardRegistry registry, FhirCardHolders holders) {
-    return new BatchReviews(registry, holders);
+    BatchReviews reviews = new BatchReviews(registry, holders);
+    // a cancelled card's application is withdrawn with it
+    registry.addListener(reviews);
+    return reviews;
   }
 
   @Bean

@@ -2,7 +2,9 @@ package cn.healthcard.hub.server.cards;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
@@ -10,6 +12,7 @@ import cn.healthcard.hub.cards.issuance.CardHolders;
 import cn.healthcard.hub.cards.registry.Card;
 import cn.healthcard.hub.cards.registry.CardRegistry;
 import cn.healthcard.hub.cards.registry.InvalidCardRequest;
+import cn.healthcard.hub.cards.registry.NumberHeldByAnotherPatient;
 import cn.healthcard.hub.cards.review.ReviewState;
 import cn.healthcard.hub.cards.review.ReviewTasks;
 import cn.healthcard.hub.terminology.HubCodeSystems;
@@ -41,6 +44,10 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
   public static final String REVIEW_TASK_CODE_SYSTEM = HubCodeSystems.BASE + "/CodeSystem/card-task";
   public static final String REVIEW_STATE_SYSTEM = HubCodeSystems.BASE + "/CodeSystem/card-application-review";
 
+  static final String PATIENT_ID = "Parameters.parameter[patient].resource.id";
+  /** Attempts of a card projection that meets concurrent updates of its Patient. */
+  static final int PROJECTION_ATTEMPTS = 5;
+
   private final DaoRegistry daos;
   private final CardRegistry registry;
 
@@ -55,22 +62,39 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
 
   @Override
   public String ensurePatient(Patient patient) {
-    if (patient.hasIdElement() && patient.getIdElement().hasIdPart()) {
-      String id = patient.getIdElement().getIdPart();
-      if (read(id).isEmpty()) {
-        throw new InvalidCardRequest(
-            "Parameters.parameter[patient].resource.id", "no Patient " + id + " in the repository");
-      }
-      return id;
-    }
     Optional<String> number =
         patient.getIdentifier().stream()
             .filter(i -> ResidentIdNumber.HEALTH_CARD_SYSTEM.equals(i.getSystem()))
             .map(Identifier::getValue)
-            .findFirst();
+            .findFirst()
+            .map(value -> ResidentIdNumber.parse(value).value());
+    if (patient.hasIdElement() && patient.getIdElement().hasIdPart()) {
+      String id = patient.getIdElement().getIdPart();
+      Patient stored =
+          read(id)
+              .orElseThrow(
+                  () ->
+                      new InvalidCardRequest(
+                          PATIENT_ID, "no Patient " + id + " in the repository"));
+      List<String> carried = cardNumbers(stored);
+      if (!carried.isEmpty() && (number.isEmpty() || !carried.contains(number.get()))) {
+        // the card would be issued to one person and shown on another
+        throw new InvalidCardRequest(
+            PATIENT_ID,
+            number.isEmpty()
+                ? "the Patient named carries a health-card number: give it in the request"
+                : "the Patient named carries a different health-card number");
+      }
+      if (carried.isEmpty() && number.isPresent()) {
+        Optional<String> holder = patientWithCardNumber(number.get());
+        if (holder.isPresent() && !holder.get().equals(id)) {
+          throw new NumberHeldByAnotherPatient(holder.get());
+        }
+      }
+      return id;
+    }
     if (number.isPresent()) {
-      String normalised = ResidentIdNumber.parse(number.get()).value();
-      String query = "Patient?identifier=" + ResidentIdNumber.HEALTH_CARD_SYSTEM + "|" + normalised;
+      String query = "Patient?identifier=" + ResidentIdNumber.HEALTH_CARD_SYSTEM + "|" + number.get();
       // conditional create: concurrent issuance for one new person ends with one Patient; the
       // losers of the race on the unique index find the winner's Patient on the next attempt
       for (int attempt = 1; ; attempt++) {
@@ -96,16 +120,69 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
   }
 
   @Override
+  public Optional<String> patientWithCardNumber(String cardNumber) {
+    SearchParameterMap map = SearchParameterMap.newSynchronous();
+    map.add(Patient.SP_IDENTIFIER, new TokenParam(ResidentIdNumber.HEALTH_CARD_SYSTEM, cardNumber));
+    map.setCount(2);
+    List<IBaseResource> found = patients().search(map, new SystemRequestDetails()).getResources(0, 2);
+    return found.stream().findFirst().map(r -> r.getIdElement().getIdPart());
+  }
+
+  private static List<String> cardNumbers(Patient patient) {
+    return patient.getIdentifier().stream()
+        .filter(i -> ResidentIdNumber.HEALTH_CARD_SYSTEM.equals(i.getSystem()))
+        .map(Identifier::getValue)
+        .filter(v -> v != null && !v.isBlank())
+        .toList();
+  }
+
+  /**
+   * Shows the number's current card on its Patient. The update names the version read
+   * (If-Match): a concurrent change to the Patient (a hospital's update) is not overwritten; the
+   * projection reads the Patient again and retries, a few times.
+   */
+  @Override
   public void project(Card card) {
     if (card.patientId() == null || card.cardNumber() == null) {
       return;
     }
-    // the number's current card decides what the Patient shows, whichever change came last
-    Card current = registry.current(card.cardNumber()).orElse(card);
-    Patient patient = read(card.patientId()).orElse(null);
-    if (patient == null) {
-      return;
+    for (int attempt = 1; ; attempt++) {
+      // the number's current card decides what the Patient shows, whichever change came last
+      Card current = registry.current(card.cardNumber()).orElse(card);
+      Patient patient = read(card.patientId()).orElse(null);
+      if (patient == null) {
+        return;
+      }
+      String version = patient.getIdElement().getVersionIdPart();
+      if (!showCard(patient, current)) {
+        return;
+      }
+      patient.setId(new IdType("Patient", card.patientId(), version));
+      try {
+        patients().update(patient, new SystemRequestDetails());
+        return;
+      } catch (ResourceVersionConflictException e) {
+        String now = read(card.patientId()).map(p -> p.getIdElement().getVersionIdPart()).orElse(null);
+        if (attempt >= PROJECTION_ATTEMPTS || version == null || version.equals(now)) {
+          // out of attempts, or not a version conflict (the unique card-number index)
+          throw e;
+        }
+        pauseBeforeRetry(attempt);
+      }
     }
+  }
+
+  /** A short, jittered pause, so two writers that collided do not collide again at once. */
+  private static void pauseBeforeRetry(int attempt) {
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L * attempt + 6));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Puts the card's period and status on the Patient's card identifier; false when already shown. */
+  private static boolean showCard(Patient patient, Card current) {
     Identifier identifier =
         patient.getIdentifier().stream()
             .filter(i -> ResidentIdNumber.HEALTH_CARD_SYSTEM.equals(i.getSystem()))
@@ -130,12 +207,12 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
             && identifier.getExtensionByUrl(CARD_STATUS_EXTENSION) != null
             && identifier.getExtensionByUrl(CARD_STATUS_EXTENSION).getValue().equalsDeep(status);
     if (unchanged) {
-      return;
+      return false;
     }
     identifier.setPeriod(period.isEmpty() ? null : period);
     identifier.removeExtension(CARD_STATUS_EXTENSION);
     identifier.addExtension(CARD_STATUS_EXTENSION, status);
-    patients().update(patient, new SystemRequestDetails());
+    return true;
   }
 
   @Override
@@ -150,6 +227,7 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
           case AWAITING_PROVINCE -> Task.TaskStatus.INPROGRESS;
           case APPROVED -> Task.TaskStatus.COMPLETED;
           case REJECTED -> Task.TaskStatus.REJECTED;
+          case WITHDRAWN -> Task.TaskStatus.CANCELLED;
         });
     task.setBusinessStatus(
         new CodeableConcept(new Coding(REVIEW_STATE_SYSTEM, state.code(), null)));
@@ -168,6 +246,9 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
     task.addInput()
         .setType(new CodeableConcept(new Coding(REVIEW_TASK_CODE_SYSTEM, "card", "Card registry id")))
         .setValue(new StringType(card.id().toString()));
+    if (state == ReviewState.WITHDRAWN) {
+      task.setStatusReason(new CodeableConcept().setText("withdrawn: the card was cancelled"));
+    }
     if (lastStep != null) {
       task.addNote(
           new Annotation()

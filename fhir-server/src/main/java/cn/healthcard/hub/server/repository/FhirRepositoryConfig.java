@@ -93,6 +93,9 @@ public class FhirRepositoryConfig {
     // waiting for the next once-a-minute maintenance pass; every export starts fresh
     settings.setJobFastTrackingEnabled(true);
     settings.setEnableBulkExportJobReuse(false);
+    // an export file is built in memory and Base64-encoded into a Binary (about 3x its size), on
+    // several worker threads at once: keep each file small enough for a 1 GiB heap
+    settings.setBulkExportFileMaximumSize(8L * 1024 * 1024);
     settings.setBundleBatchPoolSize(4);
     settings.setBundleBatchMaxPoolSize(8);
     return settings;

@@ -2,8 +2,15 @@ package cn.healthcard.hub.server.cards;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -149,6 +156,64 @@ class BatchIssuanceIT extends CardsIntegrationTest {
     assertThat(value(resubmitted, "failed")).isEqualTo("1");
     Parameters status = parameters(get("/Patient/$card-status?cardNumber=" + number));
     assertThat(value(status, "status")).isEqualTo("approved");
+    assertThat(status.getParameters("history").stream().map(h -> CardLifecycleIT.part(h, "event")).toList())
+        .containsExactly("issue", "review", "approve", "start-production", "production-failed");
+  }
+
+  @Test
+  void cancellingAnAppliedCardWithdrawsItsApplicationAndNoReviewMovesItOn() {
+    String number = newCardNumber();
+    String task = apply(number);
+    parameters(operation("/" + task + "/$review", review("approve", "city", null)));
+
+    Parameters cancelled = parameters(operation("/Patient/$card-event", event(number, "cancel", "applicant withdrew")));
+    assertThat(value(cancelled, "status")).isEqualTo("cancelled");
+
+    Task withdrawn = client().read().resource(Task.class).withId(task).execute();
+    assertThat(withdrawn.getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
+    assertThat(withdrawn.getBusinessStatus().getCodingFirstRep().getCode()).isEqualTo("withdrawn");
+    assertThat(withdrawn.getNote()).hasSize(1);
+
+    OperationOutcome refused = outcome(operation("/" + task + "/$review", review("approve", "province", null)), 409);
+    assertThat(refused.getIssueFirstRep().getDiagnostics())
+        .isEqualTo("the card is in status 'cancelled': only a card in status 'applied' can be reviewed");
+    Parameters status = parameters(get("/Patient/$card-status?cardNumber=" + number));
+    assertThat(value(status, "status")).isEqualTo("cancelled");
+    assertThat(status.getParameters("history").stream().map(h -> CardLifecycleIT.part(h, "event")).toList())
+        .containsExactly("issue", "review", "cancel");
+  }
+
+  @Test
+  void theSameResultFileSubmittedConcurrentlyIsAppliedOnceAndNeverFails() throws Exception {
+    String number = newCardNumber();
+    String cardId = approved(number);
+    String batchId = value(parameters(operation("/$card-production-batch", new Parameters())), "batch");
+    String failure =
+        "batch_id,card_id,card_number,chip_serial,result,reason\n"
+            + batchId + "," + cardId + "," + number + ",,failed,chip defect\n";
+    int submissions = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(submissions);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<HttpResponse<String>>> results = new ArrayList<>();
+    for (int i = 0; i < submissions; i++) {
+      results.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return operation("/$card-production-result", resultFile(failure));
+              }));
+    }
+    start.countDown();
+    int applied = 0;
+    for (Future<HttpResponse<String>> result : results) {
+      Parameters summary = parameters(result.get());
+      assertThat(value(summary, "failed")).isEqualTo("1");
+      applied += value(summary, "alreadyApplied").equals("false") ? 1 : 0;
+    }
+    pool.shutdown();
+
+    assertThat(applied).isEqualTo(1);
+    Parameters status = parameters(get("/Patient/$card-status?cardNumber=" + number));
     assertThat(status.getParameters("history").stream().map(h -> CardLifecycleIT.part(h, "event")).toList())
         .containsExactly("issue", "review", "approve", "start-production", "production-failed");
   }

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
@@ -185,5 +186,111 @@ class CardIssuanceIT extends CardsIntegrationTest {
     assertThat(patients.getEntry()).hasSize(1);
     Parameters status = parameters(get("/Patient/$card-status?cardNumber=" + number));
     assertThat(status.getParameters("history")).hasSize(1);
+  }
+
+  @Test
+  void aPatientNamedByIdMustCarryTheCardNumberOrNone() {
+    String kiosk = registerInstitution("kiosk", null);
+    String carried = newCardNumber();
+    String requested = newCardNumber();
+    String other = client().create().resource(person(carried)).execute().getId().getIdPart();
+
+    Patient named = person(requested);
+    named.setId(other);
+    HttpResponse<String> refused = operation("/Patient/$issue-card", issue("kiosk", named, kiosk, chip()));
+    OperationOutcome mismatch = outcome(refused, 422);
+    assertThat(mismatch.getIssueFirstRep().getExpression().get(0).getValue())
+        .isEqualTo("Parameters.parameter[patient].resource.id");
+    assertThat(mismatch.getIssueFirstRep().getDiagnostics()).contains("different health-card number");
+    assertThat(refused.body()).doesNotContain(carried).doesNotContain(requested);
+    assertThat(get("/Patient/$card-status?cardNumber=" + requested).statusCode()).isEqualTo(404);
+
+    // a Patient without a card number may be named: the card is shown on it
+    Patient unnumbered = new Patient().addName(new HumanName().setText("张三丰"));
+    String id = client().create().resource(unnumbered).execute().getId().getIdPart();
+    Patient byId = person(requested);
+    byId.setId(id);
+    Parameters issued = parameters(operation("/Patient/$issue-card", issue("kiosk", byId, kiosk, chip())));
+    assertThat(reference(issued, "patient")).isEqualTo("Patient/" + id);
+    Patient shown = client().read().resource(Patient.class).withId(id).execute();
+    assertThat(shown.getIdentifier()).anyMatch(i -> CARD.equals(i.getSystem()) && requested.equals(i.getValue()));
+
+    // ... unless another Patient already carries that number
+    String elsewhere = newCardNumber();
+    client().create().resource(person(elsewhere)).execute();
+    String another = client().create().resource(new Patient().addName(new HumanName().setText("李四"))).execute().getId().getIdPart();
+    Patient duplicate = person(elsewhere);
+    duplicate.setId(another);
+    HttpResponse<String> taken = operation("/Patient/$issue-card", issue("kiosk", duplicate, kiosk, chip()));
+    assertThat(outcome(taken, 409).getIssueFirstRep().getDiagnostics()).contains("another Patient");
+    assertThat(taken.body()).doesNotContain(elsewhere);
+  }
+
+  @Test
+  void cardProjectionsAndConcurrentHospitalUpdatesOfThePatientLoseNothing() throws Exception {
+    String kiosk = registerInstitution("kiosk", null);
+    String number = newCardNumber();
+    Parameters issued = parameters(operation("/Patient/$issue-card", issue("kiosk", person(number), kiosk, chip())));
+    String patientId = reference(issued, "patient").substring("Patient/".length());
+    int hospitalUpdates = 10;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    Future<?> hospital =
+        pool.submit(
+            () -> {
+              for (int i = 0; i < hospitalUpdates; i++) {
+                // read-modify-write with If-Match, as a careful HIS does
+                while (true) {
+                  HttpResponse<String> read = get("/Patient/" + patientId);
+                  Patient patient = FHIR.newJsonParser().parseResource(Patient.class, read.body());
+                  patient.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE).setValue("024-" + i);
+                  HttpResponse<String> written =
+                      send(
+                          java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/Patient/" + patientId))
+                              .header("Content-Type", "application/fhir+json")
+                              .header("If-Match", "W/\"" + patient.getIdElement().getVersionIdPart() + "\"")
+                              .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                  FHIR.newJsonParser().encodeResourceToString(patient)))
+                              .build());
+                  if (written.statusCode() == 200) {
+                    break;
+                  }
+                  assertThat(written.statusCode()).as(written.body()).isIn(409, 412);
+                }
+              }
+              return null;
+            });
+    Future<List<String>> cardEvents =
+        pool.submit(
+            () -> {
+              // after each event: what the registry answered, and what the Patient shows
+              List<String> seen = new ArrayList<>();
+              for (int i = 0; i < 20; i++) {
+                Parameters after =
+                    parameters(
+                        operation(
+                            "/Patient/$card-event",
+                            i % 2 == 0 ? event(number, "freeze", "check " + i) : event(number, "unfreeze", null)));
+                Patient shown = FHIR.newJsonParser().parseResource(Patient.class, get("/Patient/" + patientId).body());
+                Identifier card =
+                    shown.getIdentifier().stream().filter(c -> CARD.equals(c.getSystem())).findFirst().orElseThrow();
+                seen.add(
+                    value(after, "status")
+                        + " shown as "
+                        + ((Coding) card.getExtensionByUrl(FhirCardHolders.CARD_STATUS_EXTENSION).getValue()).getCode());
+              }
+              return seen;
+            });
+    hospital.get();
+    List<String> seen = cardEvents.get();
+    pool.shutdown();
+
+    // no projection was lost to a hospital's concurrent update (nor answered with an error)
+    assertThat(seen).hasSize(20).allMatch(s -> s.equals("frozen shown as frozen") || s.equals("active shown as active"));
+    Patient patient = client().read().resource(Patient.class).withId(patientId).execute();
+    assertThat(patient.getTelecom()).extracting(t -> t.getValue()).hasSize(hospitalUpdates);
+    Identifier card =
+        patient.getIdentifier().stream().filter(i -> CARD.equals(i.getSystem())).findFirst().orElseThrow();
+    assertThat(((Coding) card.getExtensionByUrl(FhirCardHolders.CARD_STATUS_EXTENSION).getValue()).getCode())
+        .isEqualTo("active");
   }
 }

@@ -56,6 +56,22 @@ class CardLifecycleIT extends CardsIntegrationTest {
   }
 
   @Test
+  void aFrozenCardReportedLostAndFoundIsFrozenAgain() {
+    String number = activeCard();
+    assertThat(apply(number, "freeze", "suspected misuse")).isEqualTo("frozen");
+    assertThat(apply(number, "report-lost", "lost on the bus")).isEqualTo("reported-lost");
+
+    assertThat(apply(number, "found", null)).isEqualTo("frozen");
+
+    Parameters status = parameters(get("/Patient/$card-status?cardNumber=" + number));
+    ParametersParameterComponent found = status.getParameters("history").get(3);
+    assertThat(part(found, "event")).isEqualTo("found");
+    assertThat(part(found, "to")).isEqualTo("frozen");
+    OperationOutcome activate = outcome(operation("/Patient/$card-event", event(number, "activate", null)), 409);
+    assertThat(activate.getIssueFirstRep().getDiagnostics()).contains("status 'frozen'");
+  }
+
+  @Test
   void anEventTheStatusDoesNotAllowIsRefusedNamingTheStatusAndTheAllowedEvents() {
     String number = activeCard();
 

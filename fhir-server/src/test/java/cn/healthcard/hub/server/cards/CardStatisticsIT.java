@@ -65,6 +65,61 @@ class CardStatisticsIT extends CardsIntegrationTest {
   }
 
   @Test
+  void partialDatesCountWholeYearsAndMonths() {
+    String kiosk = registerInstitution("kiosk", null);
+    parameters(operation("/Patient/$issue-card", issue("kiosk", person(newCardNumber()), kiosk, chip())));
+    String thisYear = String.valueOf(java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).getYear());
+    String thisMonth = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
+
+    long byYear = Long.parseLong(value(parameters(get("/$card-statistics?by=status&from=" + thisYear + "&to=" + thisYear)), "total"));
+    long byMonth = Long.parseLong(value(parameters(get("/$card-statistics?by=status&from=" + thisMonth + "&to=" + thisMonth)), "total"));
+    long all = Long.parseLong(value(parameters(get("/$card-statistics?by=status")), "total"));
+
+    assertThat(byMonth).isGreaterThanOrEqualTo(1);
+    assertThat(byYear).isGreaterThanOrEqualTo(byMonth);
+    assertThat(all).isGreaterThanOrEqualTo(byYear);
+    assertThat(value(parameters(get("/$card-statistics?by=status&to=2024-05")), "total")).isEqualTo("0");
+    assertThat(value(parameters(get("/$card-statistics?of=verifications&by=day&from=2024-05")), "of")).isEqualTo("verifications");
+  }
+
+  /** A newborn's batch application without a number; returns the applied Parameters. */
+  private Parameters applyForNewborn(String servicePoint, Patient newborn) {
+    Parameters application = issue("batch", newborn, servicePoint, null);
+    application.addParameter().setName("cardType").setValue(new CodeType("child"));
+    return parameters(operation("/Patient/$issue-card", application));
+  }
+
+  @Test
+  void aChildHasOneCardWaitingForItsNumberAndANumberAnotherPatientCarriesIsRefused() {
+    String servicePoint = registerInstitution("service-point", null);
+    Patient newborn = new Patient();
+    newborn.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("2026-10-01"));
+    String patient = reference(applyForNewborn(servicePoint, newborn), "patient");
+
+    Patient again = new Patient();
+    again.setId(patient.substring("Patient/".length()));
+    Parameters second = issue("batch", again, servicePoint, null);
+    second.addParameter().setName("cardType").setValue(new CodeType("child"));
+    OperationOutcome duplicate = outcome(operation("/Patient/$issue-card", second), 409);
+    assertThat(duplicate.getIssueFirstRep().getDiagnostics()).contains("already has a child card waiting for its ID number");
+
+    String body = "210102" + "20261001" + String.format("%03d", (int) (System.nanoTime() % 900));
+    String taken = body + ResidentIdNumber.checkCharacter(body);
+    Patient holder = new Patient();
+    holder.addIdentifier().setSystem(CARD).setValue(taken);
+    client().create().resource(holder).execute();
+    Parameters complete = new Parameters();
+    complete.addParameter().setName("patient").setValue(new Reference(patient));
+    complete.addParameter().setName("cardNumber").setValue(new StringType(taken));
+
+    var response = operation("/Patient/$complete-child-card", complete);
+    OperationOutcome conflict = outcome(response, 409);
+    assertThat(conflict.getIssueFirstRep().getDiagnostics()).contains("another Patient").contains("already carries this card number");
+    assertThat(response.body()).doesNotContain(taken);
+    assertThat(get("/Patient/$card-status?cardNumber=" + taken).statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void aChildCardIsAppliedForWithoutANumberAndCompletedByHouseholdRegistration() {
     String servicePoint = registerInstitution("service-point", null);
     Patient newborn = new Patient();

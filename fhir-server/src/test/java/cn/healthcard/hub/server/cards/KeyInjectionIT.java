@@ -190,6 +190,44 @@ class KeyInjectionIT extends CardsIntegrationTest {
   }
 
   @Test
+  void aChipThatFailedProductionIsRevokedAndTheNextBatchPersonalizesAnother() throws Exception {
+    KeyPair factoryKey = Sm2.generateKeyPair();
+    String factory = registerInstitution("card-factory", factoryKey);
+    CardProductionClient producer = producer(factory, factoryKey);
+    String number = newCardNumber();
+    String cardId = new BatchIssuanceIT().approvedVia(this, number);
+    String firstBatch = value(parameters(operation("/$card-production-batch", new Parameters())), "batch");
+    String brokenChip = chip();
+    TestCard broken = inject(producer, PersonalizationData.of(number, brokenChip, "adult", firstBatch, "张三丰"));
+    BigInteger brokenSerial = broken.certificate().orElseThrow().getSerialNumber();
+
+    String failure =
+        "batch_id,card_id,card_number,chip_serial,result,reason\n"
+            + firstBatch + "," + cardId + "," + number + "," + brokenChip + ",failed,chip defect\n";
+    assertThat(value(parameters(operation("/$card-production-result", BatchIssuanceIT.resultFile(failure))), "failed"))
+        .isEqualTo("1");
+
+    Parameters approvedAgain = parameters(get("/Patient/$card-status?cardNumber=" + number));
+    assertThat(value(approvedAgain, "status")).isEqualTo("approved");
+    assertThat(approvedAgain.getParameter("chipSerial")).isNull();
+    assertThat(crl().getRevokedCertificate(brokenSerial)).isNotNull();
+    assertThat(crl().getRevokedCertificate(brokenSerial).getRevocationReason())
+        .isEqualTo(java.security.cert.CRLReason.KEY_COMPROMISE);
+
+    String secondBatch = value(parameters(operation("/$card-production-batch", new Parameters())), "batch");
+    String goodChip = chip();
+    inject(producer, PersonalizationData.of(number, goodChip, "adult", secondBatch, "张三丰"));
+    String produced =
+        "batch_id,card_id,card_number,chip_serial,result,reason\n"
+            + secondBatch + "," + cardId + "," + number + "," + goodChip + ",ok,\n";
+    assertThat(value(parameters(operation("/$card-production-result", BatchIssuanceIT.resultFile(produced))), "produced"))
+        .isEqualTo("1");
+    Parameters awaiting = parameters(get("/Patient/$card-status?cardNumber=" + number));
+    assertThat(value(awaiting, "status")).isEqualTo("awaiting-activation");
+    assertThat(value(awaiting, "chipSerial")).isEqualTo(goodChip);
+  }
+
+  @Test
   void tamperedReplayedAndIllegitimatePersonalizationIsRefused() throws Exception {
     KeyPair kioskKey = Sm2.generateKeyPair();
     String kiosk = registerInstitution("kiosk", kioskKey);

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,8 +78,63 @@ class NationalRegistrationIT extends CardsIntegrationTest {
     assertThat(CardLifecycleIT.part(last, "actor")).isEqualTo("national-registry");
     assertThat(CardLifecycleIT.part(last, "reason")).isNotBlank().doesNotContain(number);
 
-    Parameters released = parameters(operation("/Patient/$card-event", event(number, "release-hold", "resolved with province 11")));
-    assertThat(value(released, "status")).isEqualTo("active");
+    // a client may not release it
+    OperationOutcome byClient =
+        outcome(operation("/Patient/$card-event", event(number, "release-hold", "resolved")), 422);
+    assertThat(byClient.getIssueFirstRep().getDiagnostics()).contains("unknown event 'release-hold'");
+    assertThat(byClient.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Parameters.parameter[event]");
+    assertThat(value(parameters(get("/Patient/$card-status?cardNumber=" + number)), "status")).isEqualTo("on-hold");
+  }
+
+  HttpResponse<String> releaseHold(String number, String body) {
+    String withNumber =
+        body.trim().equals("{}")
+            ? "{\"cardNumber\":\"" + number + "\"}"
+            : body.trim().replaceFirst("^\\{", "{\"cardNumber\":\"" + number + "\",");
+    return send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/cards/release-hold"))
+            .header("Content-Type", "application/json")
+            .header("X-Hub-Operator", "ops-zhang")
+            .POST(HttpRequest.BodyPublishers.ofString(withNumber))
+            .build());
+  }
+
+  @Test
+  void anOperatorReleasesAHoldAndTheNationalRegistryIsAskedAgain() throws Exception {
+    String number = newCardNumber();
+    NATIONAL.registerElsewhere(number, "11");
+    assertThat(issueAtKiosk(number, chip())).isEqualTo("active");
+    await(
+        () -> "on-hold".equals(value(parameters(get("/Patient/$card-status?cardNumber=" + number)), "status")),
+        Duration.ofSeconds(20));
+
+    HttpResponse<String> noReason = releaseHold(number, "{}");
+    assertThat(noReason.statusCode()).as(noReason.body()).isEqualTo(422);
+    assertThat(noReason.body()).contains("reason");
+    HttpResponse<String> unknown = releaseHold(newCardNumber(), "{\"reason\":\"x\"}");
+    assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+
+    // the other province withdrew its card: asked again, the national registry accepts this one
+    NATIONAL.withdrawElsewhere(number);
+    HttpResponse<String> released = releaseHold(number, "{\"reason\":\"resolved with province 11\"}");
+    assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+    JsonNode answer = new ObjectMapper().readTree(released.body());
+    assertThat(answer.get("status").asText()).isEqualTo("active");
+    assertThat(released.body()).doesNotContain(number);
+
+    await(
+        () -> NATIONAL.liveRegistration(number).map(r -> r.provinceCode().equals("21")).orElse(false),
+        Duration.ofSeconds(20));
+    Parameters status = parameters(get("/Patient/$card-status?cardNumber=" + number));
+    assertThat(value(status, "status")).isEqualTo("active");
+    var last = status.getParameters("history").get(status.getParameters("history").size() - 1);
+    assertThat(CardLifecycleIT.part(last, "event")).isEqualTo("release-hold");
+    assertThat(CardLifecycleIT.part(last, "actor")).isEqualTo("operator ops-zhang");
+    assertThat(CardLifecycleIT.part(last, "reason")).isEqualTo("resolved with province 11");
+
+    HttpResponse<String> notHeld = releaseHold(number, "{\"reason\":\"again\"}");
+    assertThat(notHeld.statusCode()).as(notHeld.body()).isEqualTo(409);
+    assertThat(notHeld.body()).contains("status 'active'");
   }
 
   @Test
