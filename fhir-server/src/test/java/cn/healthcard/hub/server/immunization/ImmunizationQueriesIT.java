@@ -240,6 +240,36 @@ class ImmunizationQueriesIT extends HubIntegrationTest {
   }
 
   @Test
+  void aGroupExportHoldsOnlyTheMembersImmunizations() throws Exception {
+    String member = create(resident("540102"));
+    String outsider = create(resident("540102"));
+    client().create().resource(dose(member, "MMR", "2026-02-01", lotPrefix + "G1")).execute();
+    client().create().resource(dose(outsider, "MMR", "2026-02-01", lotPrefix + "G2")).execute();
+    org.hl7.fhir.r4.model.Group group = new org.hl7.fhir.r4.model.Group();
+    group.setType(org.hl7.fhir.r4.model.Group.GroupType.PERSON).setActual(true);
+    group.addMember().setEntity(new Reference(member));
+    String groupId = client().create().resource(group).execute().getId().toUnqualifiedVersionless().getValue();
+
+    HttpResponse<String> kickoff = send(HttpRequest.newBuilder(URI.create(base() + "/" + groupId + "/$export?_type=Immunization"))
+        .header("Prefer", "respond-async").header("Accept", "application/fhir+json").GET().build());
+    assertThat(kickoff.statusCode()).as(kickoff.body()).isEqualTo(202);
+    String status = kickoff.headers().firstValue("Content-Location").orElseThrow();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    HttpResponse<String> poll;
+    do {
+      Thread.sleep(500);
+      poll = send(HttpRequest.newBuilder(URI.create(status)).GET().build());
+    } while (poll.statusCode() == 202 && Instant.now().isBefore(deadline));
+    assertThat(poll.statusCode()).as(poll.body()).isEqualTo(200);
+    StringBuilder ndjson = new StringBuilder();
+    for (JsonNode file : new ObjectMapper().readTree(poll.body()).get("output")) {
+      ndjson.append(send(HttpRequest.newBuilder(URI.create(file.get("url").asText()))
+          .header("Accept", "application/fhir+ndjson").GET().build()).body());
+    }
+    assertThat(ndjson.toString()).contains(lotPrefix + "G1").doesNotContain(lotPrefix + "G2");
+  }
+
+  @Test
   void theCoverageProjectionCanBeRebuiltWithProgress() throws Exception {
     String url = "http://localhost:" + port + "/admin/immunization/projection";
     HttpResponse<String> started = send(HttpRequest.newBuilder(URI.create(url + "/rebuild"))
