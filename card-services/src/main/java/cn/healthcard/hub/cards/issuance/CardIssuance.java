@@ -41,8 +41,9 @@ public class CardIssuance {
   static final String ADDRESS_DIVISION =
       HubCodeSystems.BASE + "/StructureDefinition/address-division";
   /** A resident health card is valid for ten years from issue. */
-  static final int VALIDITY_YEARS = 10;
-  static final ZoneId PROVINCE_ZONE = ZoneId.of("Asia/Shanghai");
+  public static final int VALIDITY_YEARS = 10;
+  /** Days (issue, expiry) are days in the province. */
+  public static final ZoneId PROVINCE_ZONE = ZoneId.of("Asia/Shanghai");
 
   private final CardRegistry registry;
   private final Institutions institutions;
@@ -195,8 +196,9 @@ public class CardIssuance {
               "the card number's address code is not a GB/T 2260 division"));
     }
     if (patient.hasBirthDate()) {
-      LocalDate stated =
-          patient.getBirthDateElement().getValue().toInstant().atZone(PROVINCE_ZONE).toLocalDate();
+      // the day as written: converting through an instant would depend on the JVM's time zone
+      var birth = patient.getBirthDateElement();
+      LocalDate stated = LocalDate.of(birth.getYear(), birth.getMonth() + 1, birth.getDay());
       if (patient.getBirthDateElement().getPrecision() == ca.uhn.fhir.model.api.TemporalPrecisionEnum.DAY
           && !stated.equals(number.birthDate())) {
         problems.add(

@@ -1,6 +1,7 @@
 package cn.healthcard.hub.cards.production;
 
 import cn.healthcard.hub.cards.issuance.CardHolders;
+import cn.healthcard.hub.cards.issuance.CardIssuance;
 import cn.healthcard.hub.cards.registry.Card;
 import cn.healthcard.hub.cards.registry.CardEvent;
 import cn.healthcard.hub.cards.registry.CardNotFound;
@@ -14,7 +15,6 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,8 +36,6 @@ public class ProductionBatches {
   /** Columns of the result file the factory sends back. */
   public static final String RESULT_HEADER = "batch_id,card_id,card_number,chip_serial,result,reason";
 
-  private static final ZoneId PROVINCE_ZONE = ZoneId.of("Asia/Shanghai");
-  private static final int VALIDITY_YEARS = 10;
 
   private final CardRegistry registry;
   private final CardHolders holders;
@@ -235,12 +233,12 @@ public class ProductionBatches {
             }
             Card card = found.get();
             if (result.equals("ok")) {
-              LocalDate today = LocalDate.now(PROVINCE_ZONE);
+              LocalDate today = LocalDate.now(CardIssuance.PROVINCE_ZONE);
               try (PreparedStatement statement =
                   tx.connection()
                       .prepareStatement("update hub.card set issued_on = ?, expires_on = ? where id = ?")) {
                 statement.setDate(1, Date.valueOf(today));
-                statement.setDate(2, Date.valueOf(today.plusYears(VALIDITY_YEARS)));
+                statement.setDate(2, Date.valueOf(today.plusYears(CardIssuance.VALIDITY_YEARS)));
                 statement.setObject(3, card.id());
                 statement.executeUpdate();
               }

@@ -1,6 +1,7 @@
 package cn.healthcard.hub.cards.statistics;
 
 import cn.healthcard.hub.cards.registry.InvalidCardRequest;
+import cn.healthcard.hub.terminology.division.Divisions;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -123,17 +124,12 @@ public class CardStatistics {
     }
   }
 
-  /** "21", "210000" → "21"; "2101", "210100" → "2101"; a county code stays whole. */
   static String divisionPrefix(String code) {
-    if (!code.matches("\\d{2}|\\d{4}|\\d{6}")) {
-      throw new InvalidCardRequest(
-          "Parameters.parameter[division]", "a GB/T 2260 code: 2, 4 or 6 digits");
-    }
-    String prefix = code;
-    while (prefix.length() > 2 && prefix.endsWith("00")) {
-      prefix = prefix.substring(0, prefix.length() - 2);
-    }
-    return prefix;
+    return Divisions.prefix(code)
+        .orElseThrow(
+            () ->
+                new InvalidCardRequest(
+                    "Parameters.parameter[division]", "a GB/T 2260 code: 2, 4 or 6 digits"));
   }
 
   private List<Group> query(String sql, List<Object> args) {

@@ -39,6 +39,8 @@ import org.hl7.fhir.r4.model.Task;
  * status), and the review Task of each batch application.
  */
 public class FhirCardHolders implements CardHolders, ReviewTasks {
+  /** Identifier system of the institutions taking part in issuance. */
+  public static final String INSTITUTION_SYSTEM = HubCodeSystems.BASE + "/NamingSystem/card-institution";
   public static final String CARD_STATUS_EXTENSION =
       HubCodeSystems.BASE + "/StructureDefinition/health-card-status";
   public static final String REVIEW_TASK_CODE_SYSTEM = HubCodeSystems.BASE + "/CodeSystem/card-task";
@@ -240,7 +242,7 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
     }
     task.setRequester(
         new Reference()
-            .setIdentifier(new Identifier().setSystem(Institutions.SYSTEM).setValue(servicePoint)));
+            .setIdentifier(new Identifier().setSystem(INSTITUTION_SYSTEM).setValue(servicePoint)));
     task.setAuthoredOn(java.util.Date.from(card.createdAt()));
     task.setLastModified(java.util.Date.from(Instant.now()));
     task.addInput()
@@ -280,13 +282,6 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
     } catch (ResourceNotFoundException | ResourceGoneException e) {
       return null;
     }
-  }
-
-  /** Identifier system of the institutions taking part in issuance. */
-  public static final class Institutions {
-    public static final String SYSTEM = HubCodeSystems.BASE + "/NamingSystem/card-institution";
-
-    private Institutions() {}
   }
 
 }

@@ -152,6 +152,7 @@ public class ImmunizationOperations {
     return out;
   }
 
+  /** The calendar day as written (a local date in the province), whatever the JVM's zone. */
   static LocalDate day(org.hl7.fhir.r4.model.BaseDateTimeType value) {
     return LocalDate.of(value.getYear(), value.getMonth() + 1, value.getDay());
   }

@@ -130,7 +130,7 @@ public class ImmunizationProjection {
 
   /** The calendar day as written (a local date in the province), whatever the JVM's zone. */
   static Date day(org.hl7.fhir.r4.model.BaseDateTimeType value) {
-    return Date.valueOf(java.time.LocalDate.of(value.getYear(), value.getMonth() + 1, value.getDay()));
+    return Date.valueOf(ImmunizationOperations.day(value));
   }
 
   private static String id(IBaseResource resource) {

@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import cn.healthcard.hub.terminology.HubCodeSystems;
+import cn.healthcard.hub.terminology.division.Divisions;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Enumerations;
@@ -72,15 +73,11 @@ public class ResidenceDivisionSearch {
   }
 
   static String normalise(String code) {
-    if (code == null || !code.matches("\\d{2}|\\d{4}|\\d{6}")) {
-      throw new InvalidRequestException(
-          "division must be a GB/T 2260 code of 2, 4 or 6 digits, got '" + code + "'");
-    }
-    String prefix = code;
-    while (prefix.length() > 2 && prefix.endsWith("00")) {
-      prefix = prefix.substring(0, prefix.length() - 2);
-    }
-    return prefix;
+    return Divisions.prefix(code)
+        .orElseThrow(
+            () ->
+                new InvalidRequestException(
+                    "division must be a GB/T 2260 code of 2, 4 or 6 digits, got '" + code + "'"));
   }
 
   @Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)

@@ -26,7 +26,7 @@ import org.hl7.fhir.r4.model.Type;
 
 /** Helpers for the card platform's tests: institutions, Parameters, signed requests. */
 abstract class CardsIntegrationTest extends HubIntegrationTest {
-  protected static final String INSTITUTION_SYSTEM = FhirCardHolders.Institutions.SYSTEM;
+  protected static final String INSTITUTION_SYSTEM = FhirCardHolders.INSTITUTION_SYSTEM;
 
   protected String registerInstitution(String kind, KeyPair key) {
     String id = kind + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -137,6 +137,22 @@ public final class Divisions {
   }
 
   /** The divisions directly below a division (cities of a province, counties of a city). */
+  /**
+   * The code prefix every division within {@code code} starts with, for "who lives in this
+   * division" queries: "21", "2100", "210000" give "21" (province); "2101", "210100" give "2101"
+   * (city); a county code stays whole. Empty when the code is not 2, 4 or 6 digits.
+   */
+  public static Optional<String> prefix(String code) {
+    if (code == null || !code.matches("\\d{2}|\\d{4}|\\d{6}")) {
+      return Optional.empty();
+    }
+    String prefix = code;
+    while (prefix.length() > 2 && prefix.endsWith("00")) {
+      prefix = prefix.substring(0, prefix.length() - 2);
+    }
+    return Optional.of(prefix);
+  }
+
   public List<Division> children(String code) {
     return find(code).map(d -> children.getOrDefault(d.code(), List.of())).orElse(List.of());
   }
