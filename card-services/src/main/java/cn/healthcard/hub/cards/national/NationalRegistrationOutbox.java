@@ -196,6 +196,16 @@ public final class NationalRegistrationOutbox {
    * @return how many requests were requeued
    */
   public int requeueConflicts(Connection connection, UUID cardId) throws SQLException {
+    // The sender holds its rows locked from the national call until it records the answer, and
+    // it puts the card on hold before it marks the row 'conflict'. Without waiting for that lock
+    // a release in between would see the row still pending, requeue nothing, and the conflict
+    // recorded a moment later would never be asked again.
+    try (PreparedStatement lock =
+        connection.prepareStatement(
+            "select id from hub.national_outbox where card_id = ? and kind = 'register' for update")) {
+      lock.setObject(1, cardId);
+      lock.executeQuery().close();
+    }
     try (PreparedStatement update =
         connection.prepareStatement(
             "update hub.national_outbox set status = 'pending', attempts = 0,"

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +115,67 @@ class NationalHoldReleaseTest {
         .extracting(OutboxEntry::kind, OutboxEntry::state)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(NationalRequest.Kind.REGISTER, OutboxEntry.State.PENDING));
     assertThat(sender.drainOnce().done()).isEqualTo(1);
+    assertThat(national.liveRegistration(number).orElseThrow().provinceCode()).isEqualTo("21");
+  }
+
+  /**
+   * The sender puts the card on hold before it records the conflict on its outbox row. An
+   * operator releasing in between must still have the registration asked again: the release
+   * waits for the sender's answer to be recorded, then requeues it.
+   */
+  @Test
+  void aReleaseBetweenTheHoldAndTheRecordedConflictStillAsksAgain() throws Exception {
+    String number = CardNumbers.next();
+    national.registerElsewhere(number, "11");
+    NationalSync sync = new NationalSync(outbox, registry, clock);
+    AtomicReference<Thread> release = new AtomicReference<>();
+    AtomicReference<Throwable> releaseFailure = new AtomicReference<>();
+    NationalConflictHandler holdThenRelease =
+        (cardId, reason) -> {
+          sync.onConflict(cardId, reason);
+          national.withdrawElsewhere(number);
+          Thread operator =
+              new Thread(
+                  () -> {
+                    try {
+                      registry.apply(number, CardEvent.RELEASE_HOLD, "operator ops-1", "resolved", null);
+                    } catch (Throwable e) {
+                      releaseFailure.set(e);
+                    }
+                  });
+          release.set(operator);
+          operator.start();
+          try {
+            // the release must wait for this sender's transaction; give it time to finish if it does not
+            operator.join(1_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    sender.stop();
+    sender =
+        new NationalRegistrationSender(
+            db,
+            new NationalRegistryClient(
+                NationalRegistryConfig.of(national.baseUrl(), KEY_ID, PROVINCE.getPrivate(), national.keyId(), national.publicKey()),
+                Clock.systemUTC()),
+            holdThenRelease,
+            Backoff.standard(),
+            20,
+            clock);
+    Card card =
+        registry.issue(
+            new NewCard(number, "p1", CardType.ADULT, Channel.KIOSK, "kiosk-1", "210102", CardStatus.ACTIVE,
+                "04A1B2C3D4E5F6C2", LocalDate.now(), LocalDate.now().plusYears(10), "kiosk-1", "test"));
+
+    assertThat(sender.drainOnce().conflict()).isEqualTo(1);
+    release.get().join(10_000);
+    assertThat(releaseFailure.get()).isNull();
+    // the requeued request may already have gone out in the same drain, or goes now
+    sender.drainOnce();
+
+    assertThat(registry.byId(card.id()).orElseThrow().status()).isEqualTo(CardStatus.ACTIVE);
+    assertThat(outbox.forCard(card.id())).extracting(OutboxEntry::state).containsExactly(OutboxEntry.State.DONE);
     assertThat(national.liveRegistration(number).orElseThrow().provinceCode()).isEqualTo("21");
   }
 }
