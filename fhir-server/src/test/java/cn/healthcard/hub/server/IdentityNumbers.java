@@ -21,6 +21,16 @@ public final class IdentityNumbers {
     return body + ResidentIdNumber.checkCharacter(body);
   }
 
+  /** A new valid number of a woman ({@code female}) or a man born on {@code birthDate}. */
+  public static String next(LocalDate birthDate, boolean female) {
+    while (true) {
+      String number = next(birthDate);
+      if ((ResidentIdNumber.parse(number).sex() == ResidentIdNumber.Sex.FEMALE) == female) {
+        return number;
+      }
+    }
+  }
+
   public static String next() {
     return next(LocalDate.of(1980, 1, 1).plusDays(SEQUENCE.get() % 9000));
   }
