@@ -54,9 +54,7 @@ class BirthReportIT extends BirthsIntegrationTest {
     assertThat(search("Encounter?subject=Patient/" + childId + "&type=" + BirthReportShape.SNOMED + "|" + BirthReportShape.DELIVERY)
         .getEntry()).hasSize(1);
 
-    applications.drainOnce();
-    UUID birth = UUID.fromString(birthId(stored));
-    BirthRegistrations.CardSide side = registrations.cardSide(birth).orElseThrow();
+    BirthRegistrations.CardSide side = cardSide(applications, registrations, stored);
     assertThat(side.state()).as(side.note()).isEqualTo("applied");
     assertThat(side.childPatientId()).isEqualTo(childId);
     assertThat(side.cardId()).isNotNull();
@@ -130,8 +128,7 @@ class BirthReportIT extends BirthsIntegrationTest {
 
     Patient stored = patientWithCertificate(child.certificate());
     assertThat(stored.getDeceasedBooleanType().getValue()).isTrue();
-    applications.drainOnce();
-    BirthRegistrations.CardSide side = registrations.cardSide(UUID.fromString(birthId(stored))).orElseThrow();
+    BirthRegistrations.CardSide side = cardSide(applications, registrations, stored);
     assertThat(side.state()).isEqualTo("not-applicable");
     assertThat(side.cardId()).isNull();
   }
@@ -145,8 +142,7 @@ class BirthReportIT extends BirthsIntegrationTest {
 
     assertThat(search("RelatedPerson?identifier=" + passport.getSystem() + "|" + passport.getValue()).getEntry()).hasSize(1);
     Patient stored = patientWithCertificate(child.certificate());
-    applications.drainOnce();
-    BirthRegistrations.CardSide side = registrations.cardSide(UUID.fromString(birthId(stored))).orElseThrow();
+    BirthRegistrations.CardSide side = cardSide(applications, registrations, stored);
     // no birth institution named: the card is left to the institution; the mother has no Patient to link
     assertThat(side.state()).isEqualTo("not-applicable");
     assertThat(side.motherLinked()).isFalse();
@@ -157,9 +153,8 @@ class BirthReportIT extends BirthsIntegrationTest {
     String mother = motherNumber();
     Child child = Child.of("2026-11-25T06:45:00+08:00");
     assertThat(transaction(birthReport(card(mother), null, false, child)).statusCode()).isEqualTo(200);
-    applications.drainOnce();
     Patient stored = patientWithCertificate(child.certificate());
-    assertThat(registrations.cardSide(UUID.fromString(birthId(stored))).orElseThrow().motherLinked()).isFalse();
+    assertThat(cardSide(applications, registrations, stored).motherLinked()).isFalse();
     assertThat(search("Patient?identifier=" + CARD + "|" + mother).getEntry()).isEmpty();
   }
 

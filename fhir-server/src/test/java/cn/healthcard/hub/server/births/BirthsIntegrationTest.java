@@ -164,6 +164,30 @@ abstract class BirthsIntegrationTest extends HubIntegrationTest {
     return (Patient) found.getEntryFirstRep().getResource();
   }
 
+  /**
+   * The card side of a birth once it has left {@code pending} (or still pending after a while):
+   * the background pass may have looked at the birth before its transaction committed and put
+   * it off for a moment.
+   */
+  static BirthRegistrations.CardSide cardSide(ChildCardApplications applications, BirthRegistrations registrations,
+      Patient child) {
+    java.util.UUID birth = java.util.UUID.fromString(birthId(child));
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(8).toNanos();
+    while (true) {
+      applications.drainOnce();
+      BirthRegistrations.CardSide side = registrations.cardSide(birth).orElseThrow();
+      if (!"pending".equals(side.state()) || System.nanoTime() > deadline) {
+        return side;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return side;
+      }
+    }
+  }
+
   static String birthId(Patient child) {
     return child.getIdentifier().stream().filter(i -> BirthReportShape.BIRTH_SYSTEM.equals(i.getSystem()))
         .map(Identifier::getValue).findFirst().orElseThrow();
