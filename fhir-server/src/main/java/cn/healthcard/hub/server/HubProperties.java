@@ -13,7 +13,14 @@ public record HubProperties(
     @DefaultValue Elasticsearch elasticsearch,
     @DefaultValue Mllp mllp,
     @DefaultValue Hl7v2 hl7v2,
-    @DefaultValue Cards cards) {
+    @DefaultValue Cards cards,
+    @DefaultValue Records records) {
+
+  /**
+   * @param unmergeGracePeriod how long after a merge of two records it may still be undone
+   *     ({@code Patient/$hapi.fhir.undo-merge}); later, a wrongly merged record is split by hand
+   */
+  public record Records(@DefaultValue("30d") java.time.Duration unmergeGracePeriod) {}
 
   /**
    * @param hsmPassphrase unlocks the software HSM's key store (its master keys are stored only
