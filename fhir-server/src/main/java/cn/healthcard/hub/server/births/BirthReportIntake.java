@@ -46,7 +46,8 @@ public class BirthReportIntake {
     }
   }
 
-  void prepare(Bundle transaction) {
+  /** Checks, recognises and keys the birth reports in a transaction (in place). */
+  public void prepare(Bundle transaction) {
     BirthReports.Read read = BirthReports.read(transaction);
     if (read.isEmpty()) {
       return;

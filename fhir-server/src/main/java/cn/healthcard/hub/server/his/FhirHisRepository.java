@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import cn.healthcard.hub.mappings.hl7v2.MappedMessage;
 import cn.healthcard.hub.mappings.hl7v2.PatientMerge;
+import cn.healthcard.hub.server.births.BirthReportIntake;
 import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
 import cn.healthcard.hub.routes.his.HisInbox.Status;
 import cn.healthcard.hub.routes.his.HisRepository;
@@ -54,8 +55,10 @@ public final class FhirHisRepository implements HisRepository {
       IReplaceReferencesSvc replaceReferences,
       JdbcHisInbox inbox,
       EventTimes eventTimes,
-      EntityManager entityManager) {
+      EntityManager entityManager,
+      BirthReportIntake births) {
     this.entityManager = entityManager;
+    this.births = births;
     this.transactions = transactions;
     this.systemDao = systemDao;
     this.daoRegistry = daoRegistry;
@@ -68,6 +71,7 @@ public final class FhirHisRepository implements HisRepository {
   }
 
   private final DuplicateDoses duplicateDoses;
+  private final BirthReportIntake births;
 
   /** Attempts when concurrent messages create the same Organization, Location or Patient. */
   private static final int CONFLICT_ATTEMPTS = 5;
@@ -108,6 +112,8 @@ public final class FhirHisRepository implements HisRepository {
         releaseCardNumbers(merge);
       }
       Bundle transaction = duplicateDoses.resolve(reconciler.reconcile(message.transaction().copy()), message.doses());
+      // HAPI runs its transaction-processing hooks only for top-level transactions
+      births.prepare(transaction);
       // nested: HAPI joins this transaction, so the write and the inbox status commit together
       systemDao.transactionNested(new SystemRequestDetails(), transaction);
       if (!merges) {

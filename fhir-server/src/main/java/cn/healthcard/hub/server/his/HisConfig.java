@@ -61,9 +61,10 @@ public class HisConfig {
       IReplaceReferencesSvc replaceReferences,
       JdbcHisInbox inbox,
       DataSource dataSource,
-      EntityManager entityManager) {
+      EntityManager entityManager,
+      cn.healthcard.hub.server.births.BirthReportIntake births) {
     return new FhirHisRepository(new TransactionTemplate(transactionManager), systemDao, daoRegistry,
-        matchUrls, replaceReferences, inbox, new EventTimes(dataSource), entityManager);
+        matchUrls, replaceReferences, inbox, new EventTimes(dataSource), entityManager, births);
   }
 
   @Bean

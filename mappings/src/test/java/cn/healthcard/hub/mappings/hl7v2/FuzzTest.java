@@ -32,7 +32,11 @@ class FuzzTest {
     for (String name : GoldenFilesTest.samples().toList()) {
       seeds.add(TestMessages.wire(GoldenFilesTest.DIR + name + ".hl7"));
     }
+    for (String name : BirthGoldenFilesTest.samples().toList()) {
+      seeds.add(TestMessages.wire(BirthGoldenFilesTest.DIR + name + ".hl7"));
+    }
     seeds.add(TestMessages.utf8(Messages.ADT_A01));
+    seeds.add(TestMessages.utf8(Messages.ADT_A28_BIRTH));
     seeds.add(TestMessages.utf8(Messages.ORU_R01));
     seeds.add(TestMessages.utf8(Messages.MDM_T02));
     for (String name : ImmunizationGoldenFilesTest.samples("").toList()) {

@@ -41,6 +41,17 @@ final class Messages {
       "QPD|Z34^Request Immunization History^CDCPHINVS|Q-1|M0001^^^^MR~" + CARD + "^^^&2.16.156.10011.1.19&ISO^NI|测试^甲||19800101|M",
       "RCP|I|5^RD&records&HL70126") + "\r";
 
+  /**
+   * A birth report: an A28 for a newborn (PID-7 to the minute, two hours before MSH-7) whose
+   * mother is linked by PID-21 (her card) and an NK1 MTH.
+   */
+  static final String ADT_A28_BIRTH = with(with(String.join("\r",
+      "MSH|^~\\&|HIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250301083000||ADT^A28^ADT_A05|CTRL-6|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "EVN|A28|20250301082955",
+      "PID|1||NB0001^^^^MR||测试之女||202503010630|F",
+      "NK1|1|测试^乙|MTH^母亲^HL70063",
+      "PV1|1|N") + "\r", "PID", 21, CARD + "^^^&2.16.156.10011.1.19&ISO^NI"), "PID", 24, "N");
+
   private Messages() {}
 
   /** The message with field {@code field} of the {@code occurrence}-th {@code segment} replaced. */

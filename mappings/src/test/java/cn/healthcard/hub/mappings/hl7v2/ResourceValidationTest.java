@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every resource the HIS and immunization samples (and the CDC example VXU) produce validates against the FHIR R4 base definitions
+ * Every resource the HIS, immunization and birth-report samples (and the CDC example VXU) produce validates against the FHIR R4 base definitions
  * (offline: HAPI's packaged definitions, plus the hub's own code systems and value sets so its
  * codes are checked too). Errors fail the test; warnings and information do not.
  */
@@ -52,6 +52,7 @@ class ResourceValidationTest {
     List<String> all = new java.util.ArrayList<>();
     GoldenFilesTest.samples().forEach(n -> all.add(GoldenFilesTest.DIR + n + ".hl7"));
     ImmunizationGoldenFilesTest.vxu().forEach(n -> all.add(ImmunizationGoldenFilesTest.DIR + n + ".hl7"));
+    BirthGoldenFilesTest.samples().forEach(n -> all.add(BirthGoldenFilesTest.DIR + n + ".hl7"));
     all.add(IZ_VXU);
     return all;
   }

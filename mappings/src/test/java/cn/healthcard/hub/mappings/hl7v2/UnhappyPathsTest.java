@@ -1,6 +1,7 @@
 package cn.healthcard.hub.mappings.hl7v2;
 
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A01;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A28_BIRTH;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.MDM_T02;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ORU_R01;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.QBP_Q11;
@@ -73,6 +74,20 @@ class UnhappyPathsTest {
         Arguments.of("VXU with an invalid card number",
             with(VXU_V04, "PID", 3, "M0001^^^^MR~" + Messages.CARD.substring(0, 17) + "5^^^&2.16.156.10011.1.19&ISO"),
             "AE", "PID^1^3^2", "102"),
+        Arguments.of("birth report: invalid mother's card number in PID-21",
+            with(ADT_A28_BIRTH, "PID", 21, "P1234567^^^PHL^PPN~" + Messages.CARD.substring(0, 17) + "5^^^&2.16.156.10011.1.19&ISO"),
+            "AE", "PID^1^21^2", "102"),
+        Arguments.of("birth report: invalid mother's card number in NK1-33",
+            with(with(ADT_A28_BIRTH, "PID", 21, ""), "NK1", 33, Messages.CARD.substring(0, 17) + "5^^^&2.16.156.10011.1.19&ISO"),
+            "AE", "NK1^1^33^1", "102"),
+        Arguments.of("birth report: NK1-37 not a resident identity number",
+            with(ADT_A28_BIRTH, "NK1", 37, Messages.CARD.substring(0, 17) + "5"), "AE", "NK1^1^37", "102"),
+        Arguments.of("birth report: nothing identifies the mother", with(ADT_A28_BIRTH, "PID", 21, ""), "AE", "PID^1^21", "101"),
+        Arguments.of("birth report: PID-25 not a number", with(ADT_A28_BIRTH, "PID", 25, "A"), "AE", "PID^1^25", "102"),
+        Arguments.of("birth report: PID-25 zero", with(with(ADT_A28_BIRTH, "PID", 24, "Y"), "PID", 25, "0"), "AE", "PID^1^25", "102"),
+        Arguments.of("birth report: PID-25 above 1 for a singleton", with(ADT_A28_BIRTH, "PID", 25, "2"), "AE", "PID^1^25", "102"),
+        Arguments.of("birth report: PID-24 Y without PID-25", with(ADT_A28_BIRTH, "PID", 24, "Y"), "AE", "PID^1^25", "101"),
+        Arguments.of("birth report: PID-24 outside table 0136", with(ADT_A28_BIRTH, "PID", 24, "T"), "AE", "PID^1^24", "103"),
         Arguments.of("QBP^Q22 (PDQ) is not answered", with(QBP_Q11, "MSH", 9, "QBP^Q22^QBP_Q21"), "AR", "MSH^1^9^1^2", "201"));
   }
 

@@ -38,6 +38,8 @@ import org.hl7.fhir.r4.model.Reference;
  *       the trigger: A01, A02, A06, A07, A12, A13 in-progress; A03 finished; A04 arrived; A05
  *       planned; A11 cancelled; A08 from the content (PV1-45 finished, PV1-44 in-progress, else
  *       arrived). A28 and A31 carry no visit: no Encounter.
+ *   <li>A28 and A04 that report a birth ({@link BirthReportRule}) are mapped by {@link
+ *       BirthReportToFhir}: the child, the mother, the delivery, the measurements.
  *   <li>A40: each PID/MRG pair is a merge: the survivor (PID) is updated matching its MRN only
  *       (the card may still be on the record that goes), the record that goes (MRG-1) becomes
  *       inactive with a {@code replaced-by} link to the survivor, and a {@link PatientMerge} tells
@@ -71,6 +73,12 @@ public final class AdtToFhir {
     Patient p = ctx.stamp(patient.get().patient());
     for (SegmentRef nk1 : ctx.message().all("NK1")) {
       Nk1ToContact.map(ctx, nk1).ifPresent(p::addContact);
+    }
+    Optional<DateTimeType> birthTime = BirthReportRule.birthTime(ctx, pidRef.get());
+    if (birthTime.isPresent()) {
+      return new Result(
+          Optional.of(BirthReportToFhir.map(ctx, pidRef.get(), patient.get(), birthTime.get(), organizationUrl)),
+          List.of());
     }
     String patientUrl = ctx.transaction().updateWhere(p,
         SearchUrls.identifierQuery(patient.get().matchIdentifiers()));

@@ -57,6 +57,18 @@ public final class Timestamps {
 
   private Timestamps() {}
 
+  /**
+   * Whether a valid value gives the time to the minute at least ({@code YYYYMMDDHHMM...}):
+   * {@link Parsed} pads the time, so the precision as sent is only in the text.
+   */
+  public static boolean isToTheMinute(String value) {
+    if (parse(value).isEmpty()) {
+      return false;
+    }
+    Matcher m = TS.matcher(value.strip());
+    return m.matches() && m.group(5) != null;
+  }
+
   /** Parses a value; empty when it is not a valid HL7 timestamp. */
   public static Optional<Parsed> parse(String value) {
     if (value == null) {

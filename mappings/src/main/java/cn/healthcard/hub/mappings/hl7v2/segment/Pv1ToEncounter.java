@@ -6,6 +6,7 @@ import ca.uhn.hl7v2.model.v251.datatype.TS;
 import ca.uhn.hl7v2.model.v251.datatype.XCN;
 import ca.uhn.hl7v2.model.v251.segment.PV1;
 import ca.uhn.hl7v2.model.v251.segment.PV2;
+import cn.healthcard.hub.mappings.birth.BirthReportShape;
 import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Codes;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Identifiers;
@@ -28,7 +29,8 @@ import org.hl7.fhir.r4.model.Reference;
 /**
  * PV1 (and PV2) to Encounter (v2-to-FHIR PV1[Encounter]). The Encounter is keyed by its visit
  * number (PV1-19) in the sender's {@code visit} namespace (or PV1-19's assigning authority);
- * without a visit number there is no Encounter (PV1 stays in the kept message).
+ * without a visit number there is no Encounter (PV1 stays in the kept message), except for the
+ * delivery of a birth report, keyed by the birth ({@link Delivery}).
  */
 public final class Pv1ToEncounter {
 
@@ -46,14 +48,33 @@ public final class Pv1ToEncounter {
    *     event time)
    * @param priorVisit MRG-5 (A06/A07 with a new visit number): the old number, kept as an old
    *     identifier and matched too, so the existing Encounter is renumbered, not duplicated
+   * @param delivery for a birth report, the delivery this visit is
    */
   public record Mode(EncounterStatus status, boolean createOnly, Optional<Identifier> priorVisit,
-      Optional<DateTimeType> endFallback) {
+      Optional<DateTimeType> endFallback, Optional<Delivery> delivery) {
+
+    public Mode(EncounterStatus status, boolean createOnly, Optional<Identifier> priorVisit,
+        Optional<DateTimeType> endFallback) {
+      this(status, createOnly, priorVisit, endFallback, Optional.empty());
+    }
 
     public static Mode referenceOnly() {
       return new Mode(EncounterStatus.UNKNOWN, true, Optional.empty(), Optional.empty());
     }
+
+    /** A birth report's delivery stay: status from the content, which starts at the birth. */
+    public static Mode delivery(Delivery delivery) {
+      return new Mode(null, false, Optional.empty(), Optional.empty(), Optional.of(delivery));
+    }
   }
+
+  /**
+   * The delivery of a birth report ({@link BirthReportShape}): the Encounter gets the delivery
+   * type and starts at the birth time (PV1-44 is still checked, but the birth is when the
+   * newborn's stay began). Without a visit number (an A28 has none) it is keyed by {@code key},
+   * which the hub mints from the birth, so a report sent again finds the same Encounter.
+   */
+  public record Delivery(DateTimeType birthTime, Identifier key) {}
 
   private Pv1ToEncounter() {}
 
@@ -70,11 +91,14 @@ public final class Pv1ToEncounter {
     return Optional.of(id);
   }
 
-  /** Adds the Encounter (and its Locations and Practitioners); its fullUrl, if PV1-19 is valued. */
+  /**
+   * Adds the Encounter (and its Locations and Practitioners); its fullUrl, if PV1-19 is valued or
+   * the mode is a delivery.
+   */
   public static Optional<String> add(MappingContext ctx, SegmentRef ref, Optional<SegmentRef> pv2Ref,
       String patientUrl, String organizationUrl, Mode mode) {
     PV1 pv1 = ref.as(PV1.class);
-    Optional<Identifier> visit = visitIdentifier(ctx, pv1);
+    Optional<Identifier> visit = visitIdentifier(ctx, pv1).or(() -> mode.delivery().map(d -> d.key().copy()));
     if (visit.isEmpty()) {
       return Optional.empty();
     }
@@ -82,7 +106,8 @@ public final class Pv1ToEncounter {
     e.addIdentifier(visit.get());
     mode.priorVisit().ifPresent(old -> e.addIdentifier(old.copy().setUse(Identifier.IdentifierUse.OLD)));
 
-    Optional<DateTimeType> start = ctx.dateTime(s(pv1.getPv144_AdmitDateTime().getTs1_Time()), ref.at(44), "PV1-44");
+    Optional<DateTimeType> admitted = ctx.dateTime(s(pv1.getPv144_AdmitDateTime().getTs1_Time()), ref.at(44), "PV1-44");
+    Optional<DateTimeType> start = mode.delivery().map(d -> d.birthTime().copy()).or(() -> admitted);
     TS[] discharge = pv1.getPv145_DischargeDateTime();
     Optional<DateTimeType> end = discharge.length == 0 ? Optional.empty()
         : ctx.dateTime(s(discharge[0].getTs1_Time()), ref.at(45, 1), "PV1-45");
@@ -97,6 +122,7 @@ public final class Pv1ToEncounter {
     e.setStatus(status);
     e.setClass_(encounterClass(ctx, s(pv1.getPv12_PatientClass())));
     Codes.tableConcept(ctx, pv1.getPv14_AdmissionType(), "0007").ifPresent(e::addType);
+    mode.delivery().ifPresent(d -> e.addType(deliveryType()));
     Codes.localConcept(ctx, pv1.getPv110_HospitalService(), "HL70069").ifPresent(e::setServiceType);
     e.setSubject(new Reference(patientUrl));
     e.setServiceProvider(new Reference(organizationUrl));
@@ -137,6 +163,27 @@ public final class Pv1ToEncounter {
     return Optional.of(mode.createOnly()
         ? ctx.transaction().createIfNoneExist(e, query)
         : ctx.transaction().updateWhere(e, query));
+  }
+
+  /**
+   * The delivery Encounter of a birth report whose message has no PV1: keyed by the minted key,
+   * class unknown, in progress since the birth. Its fullUrl.
+   */
+  public static String addDelivery(MappingContext ctx, Delivery delivery, String patientUrl, String organizationUrl) {
+    Encounter e = ctx.stamp(new Encounter());
+    e.addIdentifier(delivery.key().copy());
+    e.setStatus(EncounterStatus.INPROGRESS);
+    e.setClass_(encounterClass(ctx, ""));
+    e.addType(deliveryType());
+    e.setSubject(new Reference(patientUrl));
+    e.setServiceProvider(new Reference(organizationUrl));
+    e.setPeriod(new Period().setStartElement(delivery.birthTime().copy()));
+    return ctx.transaction().updateWhere(e, SearchUrls.identifierQuery(List.of(delivery.key())));
+  }
+
+  private static CodeableConcept deliveryType() {
+    return new CodeableConcept().addCoding(
+        new Coding(BirthReportShape.SNOMED, BirthReportShape.DELIVERY, "Delivery procedure"));
   }
 
   /** Table 0004 patient class to Encounter.class (v2-to-FHIR PatientClass[EncounterClass]). */
