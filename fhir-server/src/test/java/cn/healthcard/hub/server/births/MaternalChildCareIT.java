@@ -121,6 +121,18 @@ class MaternalChildCareIT extends BirthsIntegrationTest {
     assertThat(childs.stream().filter(r -> r.startsWith("Observation/")).count()).isGreaterThanOrEqualTo(4 + 2);
     assertThat(childs).doesNotContain(flag, antenatal);
 
+    // the child's weight at one month has its WHO percentile, derived from the measurement
+    Bundle percentiles = search("Observation?subject=" + childRef + "&code=http://loinc.org|8336-0");
+    assertThat(percentiles.getEntry()).hasSize(1);
+    Observation percentile = (Observation) percentiles.getEntryFirstRep().getResource();
+    assertThat(percentile.getDerivedFromFirstRep().getReference()).isEqualTo(weight1);
+    double expected = cn.healthcard.hub.terminology.growth.GrowthStandards.standard()
+        .assessLoinc("29463-7", cn.healthcard.hub.terminology.growth.Sex.FEMALE, 30, 4.5).orElseThrow().percentile();
+    assertThat(percentile.getValueQuantity().getValue().doubleValue()).isCloseTo(expected, org.assertj.core.data.Offset.offset(0.06));
+    assertThat(percentile.getValueQuantity().getUnit()).isEqualTo("%");
+    // an adult's weight gets none
+    assertThat(search("Observation?subject=" + mother + "&code=http://loinc.org|8336-0").getEntry()).isEmpty();
+
     // the mother's card number finds her children, and through them their records
     Bundle children = search("RelatedPerson?identifier=" + CARD + "|" + motherNumber + "&_include=RelatedPerson:patient");
     assertThat(children.getEntry()).extracting(e -> e.getResource().fhirType() + "/" + e.getResource().getIdElement().getIdPart())
