@@ -62,6 +62,8 @@ class BirthReportIT extends BirthsIntegrationTest {
     Patient motherPatient = (Patient) search("Patient?identifier=" + CARD + "|" + mother).getEntryFirstRep().getResource();
     String relatedPerson = children.getEntry().stream().filter(e -> e.getResource() instanceof RelatedPerson)
         .findFirst().orElseThrow().getResource().getIdElement().toUnqualifiedVersionless().getValue();
+    cn.healthcard.hub.server.R4Validation.assertValid(stored, motherPatient,
+        children.getEntry().stream().filter(e -> e.getResource() instanceof RelatedPerson).findFirst().orElseThrow().getResource());
     assertThat(motherPatient.getLink()).anyMatch(l -> l.getType() == Patient.LinkType.SEEALSO
         && relatedPerson.equals(l.getOther().getReference()));
   }

@@ -130,6 +130,7 @@ class MaternalChildCareIT extends BirthsIntegrationTest {
         .assessLoinc("29463-7", cn.healthcard.hub.terminology.growth.Sex.FEMALE, 30, 4.5).orElseThrow().percentile();
     assertThat(percentile.getValueQuantity().getValue().doubleValue()).isCloseTo(expected, org.assertj.core.data.Offset.offset(0.06));
     assertThat(percentile.getValueQuantity().getUnit()).isEqualTo("%");
+    cn.healthcard.hub.server.R4Validation.assertValid(percentile);
     // an adult's weight gets none
     assertThat(search("Observation?subject=" + mother + "&code=http://loinc.org|8336-0").getEntry()).isEmpty();
 

@@ -127,6 +127,12 @@ class ChronicCareIT extends HubIntegrationTest {
     assertThat(plan.getStatus()).isEqualTo(CarePlan.CarePlanStatus.ACTIVE);
     assertThat(plan.getAddressesFirstRep().getReference()).isEqualTo(((Reference) enrolled.getParameter("condition").getValue()).getReference());
     assertThat(plan.getAuthor().getReference()).isEqualTo(chc);
+    cn.healthcard.hub.server.R4Validation.assertValid(plan,
+        FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Condition.class,
+            get("/" + ((Reference) enrolled.getParameter("condition").getValue()).getReference()).body()),
+        FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class,
+            get("/Provenance?target=" + ((Reference) enrolled.getParameter("carePlan").getValue()).getReference()).body())
+            .getEntryFirstRep().getResource());
 
     followUp(controlled, "hypertension", chc, "2026-10-01", 128, 82, null);     // next due 2026-12-30
     followUp(uncontrolled, "hypertension", chc, "2026-11-01", 162, 98, null);   // next due 2026-11-15

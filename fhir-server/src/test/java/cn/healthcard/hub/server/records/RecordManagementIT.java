@@ -171,6 +171,7 @@ class RecordManagementIT extends HubIntegrationTest {
     assertThat(provenance.getAgentFirstRep().getWho().getDisplay()).isEqualTo("dr-wang@clinic-7");
     assertThat(provenance.getAgentFirstRep().getOnBehalfOf().getReference()).isEqualTo(from);
     assertThat(provenance.getEntityFirstRep().getWhat().getReference()).isEqualTo(patient + "/_history/1");
+    cn.healthcard.hub.server.R4Validation.assertValid(provenance, read(Patient.class, patient));
 
     HttpResponse<String> again = operation("/" + patient + "/$transfer-out", transfer);
     assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
@@ -194,6 +195,7 @@ class RecordManagementIT extends HubIntegrationTest {
     assertThat(closed.getActive()).isFalse();
     assertThat(closed.getDeceasedDateTimeType().getValueAsString()).isEqualTo("2026-11-01");
     assertThat(closed.getExtensionByUrl(RecordOperations.CANCELLATION_EXTENSION)).isNotNull();
+    cn.healthcard.hub.server.R4Validation.assertValid(closed);
     assertThat(read(Observation.class, weight).getSubject().getReference()).isEqualTo(patient);
     assertThat(search("Provenance?target=" + patient + "/_history/2").getEntry()).hasSize(1);
 
@@ -230,6 +232,7 @@ class RecordManagementIT extends HubIntegrationTest {
     String group = create(household(head, wife, son, "20"));
 
     assertThat(search("Group?member=" + son).getEntry()).hasSize(1);
+    cn.healthcard.hub.server.R4Validation.assertValid(read(Group.class, group));
     Bundle provenances = search("Provenance?target=" + group + "/_history/1");
     assertThat(provenances.getEntry()).as(FHIR.newJsonParser().encodeResourceToString(provenances)).hasSize(1);
 
