@@ -34,12 +34,23 @@ public final class HubHttp {
 
   /** An absolute URL, e.g. a Bundle's next link. */
   public HttpResponse<String> getUrl(String url) throws IOException, InterruptedException {
-    return http.send(
+    return getUrl(url, new String[0]);
+  }
+
+  /** With extra request headers, as name, value pairs (e.g. {@code Cache-Control}, {@code no-store}). */
+  public HttpResponse<String> getUrl(String url, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofMinutes(1))
             .header("Accept", "application/fhir+json")
-            .GET()
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .GET();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public String base() {
+    return base;
   }
 }
