@@ -59,7 +59,8 @@ public class GrowthPercentiles {
     try {
       result = GrowthObservations.assess(standards, observation, child.get());
     } catch (IllegalArgumentException e) {
-      log.debug("Observation {}: no growth percentile ({})", observation.getIdElement().getIdPart(), e.getMessage());
+      // the message may quote the measured value: clinical data stays out of the log
+      log.debug("Observation {}: no growth percentile (unit or value not assessable)", observation.getIdElement().getIdPart());
       return;
     }
     if (result.isEmpty()) {
