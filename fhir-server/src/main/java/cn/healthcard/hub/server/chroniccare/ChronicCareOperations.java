@@ -15,7 +15,8 @@ import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import cn.healthcard.hub.terminology.HubCodeSystems;
+import cn.healthcard.hub.server.operations.OperationRequests;
+import cn.healthcard.hub.server.records.RecordProvenance;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
@@ -122,12 +123,8 @@ public class ChronicCareOperations {
       detail.setScheduled(new Timing().setRepeat(new Timing.TimingRepeatComponent()
           .setFrequency(1).setPeriod(3).setPeriodUnit(Timing.UnitsOfTime.MO)));
       DaoMethodOutcome created = daos.getResourceDao(CarePlan.class).create(plan, new SystemRequestDetails());
-      Provenance provenance = new Provenance();
-      provenance.addTarget(new Reference(created.getId().toUnqualified().getValue()));
-      provenance.setRecorded(new Date());
-      provenance.setActivity(new CodeableConcept(new Coding(HubCodeSystems.BASE + "/CodeSystem/record-activity",
-          "chronic-care-enrolment", "Chronic-care enrolment")));
-      provenance.addAgent().setWho(new Reference().setDisplay(actor(request))).setOnBehalfOf(new Reference(organization.getReference()));
+      Provenance provenance = RecordProvenance.of(created.getId(), null, "chronic-care-enrolment",
+          "Chronic-care enrolment", null, OperationRequests.actor(request), new Reference(organization.getReference()));
       daos.getResourceDao(Provenance.class).create(provenance, new SystemRequestDetails());
       Parameters out = new Parameters();
       out.addParameter().setName("carePlan").setValue(new Reference(created.getId().toUnqualifiedVersionless().getValue()));
@@ -230,15 +227,7 @@ public class ChronicCareOperations {
         .orElseThrow(() -> invalid("Parameters.parameter[programme]", "unknown programme '" + code.getValue() + "': hypertension or t2dm"));
   }
 
-  static String actor(RequestDetails request) {
-    String declared = request == null ? null : request.getHeader("X-Hub-Actor");
-    return declared == null || declared.isBlank() ? "unidentified client" : declared.strip();
-  }
-
   private static UnprocessableEntityException invalid(String expression, String reason) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.REQUIRED)
-        .setDiagnostics(reason).addExpression(expression);
-    return new UnprocessableEntityException(reason, outcome);
+    return OperationRequests.unprocessable(expression, reason, OperationOutcome.IssueType.REQUIRED);
   }
 }

@@ -85,7 +85,7 @@ public class FamilyRecordRules {
     }
     org.hl7.fhir.instance.model.api.IIdType before = previous == null ? null
         : previous.getIdElement().withVersion(previous.getMeta().getVersionId()).toUnqualified();
-    Provenance provenance = RecordProvenance.of(written, before, activity, display, null, RecordOperations.actor(request), null);
+    Provenance provenance = RecordProvenance.of(written, before, activity, display, null, cn.healthcard.hub.server.operations.OperationRequests.actor(request), null);
     daos.getResourceDao(Provenance.class).create(provenance, new SystemRequestDetails());
   }
 

@@ -170,9 +170,7 @@ public class RecordMergeRules {
   }
 
   private static UnprocessableEntityException refused(String expression, String reason) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.BUSINESSRULE)
-        .setDiagnostics(reason).addExpression(expression);
-    return new UnprocessableEntityException(reason, outcome);
+    return cn.healthcard.hub.server.operations.OperationRequests.unprocessable(
+        expression, reason, OperationOutcome.IssueType.BUSINESSRULE);
   }
 }

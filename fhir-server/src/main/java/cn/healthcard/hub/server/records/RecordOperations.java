@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import cn.healthcard.hub.server.operations.OperationRequests;
 import cn.healthcard.hub.terminology.HubCodeSystems;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CodeType;
@@ -82,7 +83,7 @@ public class RecordOperations {
       }
       patient.setManagingOrganization(new Reference(to.getValue()));
       return written(patient, "transfer-out", "Transfer out",
-          reason == null ? null : reason.getValue(), actor(request), from.hasReference() ? from : null);
+          reason == null ? null : reason.getValue(), OperationRequests.actor(request), from.hasReference() ? from : null);
     });
   }
 
@@ -109,7 +110,7 @@ public class RecordOperations {
       cancellation.addExtension("reason", new Coding(CANCELLATION_REASON_SYSTEM, reason.getValue(), null));
       cancellation.addExtension("date", date.copy());
       String why = reason.getValue() + (note == null || note.isEmpty() ? "" : ": " + note.getValue());
-      return written(patient, "cancel", "Cancel record", why, actor(request), patient.getManagingOrganization());
+      return written(patient, "cancel", "Cancel record", why, OperationRequests.actor(request), patient.getManagingOrganization());
     });
   }
 
@@ -140,16 +141,7 @@ public class RecordOperations {
     return out;
   }
 
-  /** Who did it: until security lands, the person or system the client says it is. */
-  static String actor(RequestDetails request) {
-    String declared = request == null ? null : request.getHeader("X-Hub-Actor");
-    return declared == null || declared.isBlank() ? "unidentified client" : declared.strip();
-  }
-
   private static UnprocessableEntityException invalid(String expression, String reason) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.REQUIRED)
-        .setDiagnostics(reason).addExpression(expression);
-    return new UnprocessableEntityException(reason, outcome);
+    return OperationRequests.unprocessable(expression, reason, OperationOutcome.IssueType.REQUIRED);
   }
 }

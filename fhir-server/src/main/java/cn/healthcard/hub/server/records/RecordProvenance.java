@@ -9,9 +9,9 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 
 /** The Provenance every primary-care record-management operation leaves. */
-final class RecordProvenance {
+public final class RecordProvenance {
   /** The hub's record-management activities: transfer-out, cancel, household. */
-  static final String ACTIVITY_SYSTEM = HubCodeSystems.BASE + "/CodeSystem/record-activity";
+  public static final String ACTIVITY_SYSTEM = HubCodeSystems.BASE + "/CodeSystem/record-activity";
 
   private RecordProvenance() {}
 
@@ -20,7 +20,7 @@ final class RecordProvenance {
    * @param before the version it replaced (the Provenance's {@code revision} entity)
    * @param actor who did it, as the request declares it (until security lands)
    */
-  static Provenance of(IIdType after, IIdType before, String activity, String display, String reason,
+  public static Provenance of(IIdType after, IIdType before, String activity, String display, String reason,
       String actor, Reference onBehalfOf) {
     Provenance provenance = new Provenance();
     provenance.addTarget(new Reference(after.toUnqualified().getValue()));
