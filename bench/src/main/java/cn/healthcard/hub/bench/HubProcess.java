@@ -48,6 +48,21 @@ public final class HubProcess implements AutoCloseable {
     this.extraArgs = extraArgs;
   }
 
+  /**
+   * How bin/hub launches: the unpacked jar with its class-data archive when bin/hub-prepare has
+   * made them for this build, the jar itself otherwise.
+   */
+  static List<String> launch(Path jar) throws IOException {
+    Path app = jar.toAbsolutePath().resolveSibling("hub-app");
+    Path archive = app.resolve("hub.jsa");
+    Path unpacked = app.resolve("hub.jar");
+    if (Files.exists(archive) && Files.exists(unpacked)
+        && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+      return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-jar", unpacked.toString());
+    }
+    return List.of("-jar", jar.toAbsolutePath().toString());
+  }
+
   public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
@@ -104,8 +119,7 @@ public final class HubProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(javaOptions);
-    command.add("-jar");
-    command.add(jar.toAbsolutePath().toString());
+    command.addAll(launch(jar));
     command.add("--server.port=" + port);
     command.add("--hub.data-dir=" + dataDir);
     command.add("--hub.elasticsearch.port=" + elasticsearchPort);
