@@ -51,7 +51,7 @@ public class GrowthPercentiles {
     if (request != null && request.getUserData().putIfAbsent(marker, Boolean.TRUE) != null) {
       return;
     }
-    Optional<Patient> child = patient(observation.getSubject().getReference());
+    Optional<Patient> child = patient(observation.getSubject().getReference(), request);
     if (child.isEmpty()) {
       return;
     }
@@ -77,7 +77,26 @@ public class GrowthPercentiles {
             && cn.healthcard.hub.terminology.growth.Indicator.forLoinc(c.getCode()).isPresent());
   }
 
-  private Optional<Patient> patient(String reference) {
+  /**
+   * A hospital's bundle carries many measurements of one person: the Patient is read once per
+   * request, not once per measurement.
+   */
+  @SuppressWarnings("unchecked")
+  private Optional<Patient> patient(String reference, ca.uhn.fhir.rest.api.server.RequestDetails request) {
+    if (request == null) {
+      return readPatient(reference);
+    }
+    String key = "growth-percentile subject " + new IdType(reference).toUnqualifiedVersionless().getValue();
+    Object cached = request.getUserData().get(key);
+    if (cached != null) {
+      return (Optional<Patient>) cached;
+    }
+    Optional<Patient> patient = readPatient(reference);
+    request.getUserData().put(key, patient);
+    return patient;
+  }
+
+  private Optional<Patient> readPatient(String reference) {
     try {
       return Optional.of(daos.getResourceDao(Patient.class).read(new IdType(reference).toUnqualifiedVersionless(),
           new SystemRequestDetails()));

@@ -2,6 +2,9 @@ package cn.healthcard.hub.server.identity;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.svc.IIdHelperService;
+import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
+import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationListener;
@@ -22,11 +25,14 @@ public class IdentityConfig {
    */
   @Bean
   public SmartInitializingSingleton identityInterceptors(
-      IInterceptorService interceptors, DaoRegistry daoRegistry) {
+      IInterceptorService interceptors,
+      DaoRegistry daoRegistry,
+      IIdHelperService<JpaPid> idHelper,
+      IHapiTransactionService transactions) {
     return () -> {
       interceptors.registerInterceptor(new PatientIdentityInterceptor());
       interceptors.registerInterceptor(new IdentityNumberSearchNormalizer());
-      interceptors.registerInterceptor(new PatientEverythingByIdentifier(daoRegistry));
+      interceptors.registerInterceptor(new PatientEverythingByIdentifier(daoRegistry, idHelper, transactions));
       interceptors.registerInterceptor(new ConcurrentWriteRetry());
       interceptors.registerInterceptor(new ErrorPrivacyInterceptor());
     };

@@ -23,6 +23,8 @@ import ca.uhn.fhir.jpa.api.IDaoRegistry;
 import ca.uhn.fhir.jpa.provider.DaoRegistryResourceSupportedSvc;
 import cn.healthcard.hub.server.HubProperties;
 import jakarta.persistence.EntityManagerFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -48,7 +50,7 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 public class FhirRepositoryConfig {
 
   @Bean
-  public JpaStorageSettings storageSettings() {
+  public JpaStorageSettings storageSettings(HubProperties hub) {
     JpaStorageSettings settings = new JpaStorageSettings();
     // a reference must point at something that exists; no silent placeholder Patients
     settings.setAutoCreatePlaceholderReferenceTargets(false);
@@ -96,9 +98,27 @@ public class FhirRepositoryConfig {
     // an export file is built in memory and Base64-encoded into a Binary (about 3x its size), on
     // several worker threads at once: keep each file small enough for a 1 GiB heap
     settings.setBulkExportFileMaximumSize(8L * 1024 * 1024);
+    settings.setSearchPreFetchThresholds(preFetchThresholds(hub.fhir().defaultPageSize()));
     settings.setBundleBatchPoolSize(4);
     settings.setBundleBatchMaxPoolSize(8);
     return settings;
+  }
+
+  /**
+   * How many results a paged search (and {@code $everything}) loads before it answers. HAPI's
+   * first step is 13, so a first page of 50 always took a second pass loading up to 503 ids and
+   * writing them all to the search-result table before the client saw anything. The first step
+   * here is one page; later pages load in HAPI's larger steps.
+   */
+  static List<Integer> preFetchThresholds(int pageSize) {
+    List<Integer> thresholds = new ArrayList<>();
+    thresholds.add(pageSize);
+    for (int next : JpaStorageSettings.DEFAULT_SEARCH_PRE_FETCH_THRESHOLDS) {
+      if (next == -1 || next > pageSize) {
+        thresholds.add(next);
+      }
+    }
+    return thresholds;
   }
 
   @Bean
