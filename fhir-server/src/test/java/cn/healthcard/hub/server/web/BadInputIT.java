@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.healthcard.hub.server.HubIntegrationTest;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -61,17 +64,35 @@ class BadInputIT extends HubIntegrationTest {
     assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("Incorrect Content-Type header value of \"text/plain\"");
   }
 
+  /**
+   * Only the request head and the first kilobyte of a declared 65 MB body are sent: the hub
+   * answers 413 from the declared length without waiting for (or reading) the rest. A raw socket,
+   * because a client that keeps streaming the whole body after the hub has answered and closed
+   * the connection may see a reset instead of the answer, depending on timing.
+   */
   @Test
-  void oversizedDeclaredBodyIs413BeforeItIsRead() {
-    byte[] body = new byte[65 * 1024 * 1024];
-    Arrays.fill(body, (byte) ' ');
-    HttpResponse<String> response =
-        send(HttpRequest.newBuilder(URI.create(base() + "/Patient"))
-            .header("Content-Type", "application/fhir+json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build());
-    OperationOutcome outcome = assertOutcome(response, 413);
-    assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.TOOCOSTLY);
+  void oversizedDeclaredBodyIs413BeforeItIsRead() throws Exception {
+    URI uri = URI.create(base() + "/Patient");
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST " + uri.getRawPath() + " HTTP/1.1\r\n"
+              + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+              + "Content-Type: application/fhir+json\r\n"
+              + "Content-Length: " + (65L * 1024 * 1024) + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      byte[] start = new byte[1024];
+      Arrays.fill(start, (byte) ' ');
+      out.write(start);
+      out.flush();
+      socket.shutdownOutput();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 413");
+      String body = answer.substring(answer.indexOf('{'), answer.lastIndexOf('}') + 1);
+      assertThat(body).doesNotContain("\tat ").doesNotContain("Exception:");
+      OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, body);
+      assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.TOOCOSTLY);
+    }
   }
 
   @Test
