@@ -68,16 +68,26 @@ public record HubProperties(
    *     configured
    * @param senderCharsets per sending facility (MSH-4.1): the charset its messages use when
    *     MSH-18 is empty (Chinese HIS often send GB 18030 without saying so)
-   * @param workers concurrent consumers writing accepted messages to the repository
+   * @param workers concurrent consumers writing accepted messages to the repository; 0 (the
+   *     default) means one per processor core, at least two
    * @param redeliveries attempts after the first before a message becomes a dead letter
    * @param stalledAfter a recorded message not yet stored is queued again after this long
    */
   public record Hl7v2(
       @DefaultValue("UTF-8") java.nio.charset.Charset defaultCharset,
       java.util.Map<String, java.nio.charset.Charset> senderCharsets,
-      @DefaultValue("4") int workers,
+      @DefaultValue("0") int workers,
       @DefaultValue("3") int redeliveries,
       @DefaultValue("10m") java.time.Duration stalledAfter) {
+
+    /**
+     * Storing is CPU-bound: on two cores, two workers stored as fast as four (38 vs 36 messages/s)
+     * and left the intake enough CPU to acknowledge 448 instead of 269 messages/s.
+     */
+    @Override
+    public int workers() {
+      return workers > 0 ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
 
     public java.util.Map<String, java.nio.charset.Charset> senderCharsets() {
       return senderCharsets == null ? java.util.Map.of() : senderCharsets;
