@@ -98,11 +98,20 @@ public record HubProperties(
    * @param maxRequestSize largest request body the FHIR endpoint accepts
    * @param defaultPageSize search page size when the client does not say
    * @param maxPageSize largest page a client may ask for
+   * @param retiredSearchParameters built-in search parameters the hub does not index, by canonical
+   *     URL or by the part after {@code http://hl7.org/fhir/SearchParameter/}; empty = index all
    */
   public record Fhir(
       @DefaultValue("64MB") DataSize maxRequestSize,
       @DefaultValue("50") int defaultPageSize,
-      @DefaultValue("500") int maxPageSize) {}
+      @DefaultValue("500") int maxPageSize,
+      java.util.List<String> retiredSearchParameters) {
+
+    @Override
+    public java.util.List<String> retiredSearchParameters() {
+      return retiredSearchParameters == null ? java.util.List.of() : retiredSearchParameters;
+    }
+  }
 
   /**
    * @param enabled whether the hub uses Elasticsearch at all

@@ -27,7 +27,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import javax.sql.DataSource;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -211,6 +217,19 @@ public class FhirRepositoryConfig {
   @Bean(name = "myResourceCountsCache")
   public ResourceCountCache resourceCountsCache(IFhirSystemDao<?, ?> systemDao) {
     return ResourceCountCacheUtil.newResourceCountCache(systemDao);
+  }
+
+  /**
+   * Runs last on the refresh event, like the health-card parameters: restoring a parameter starts a
+   * HAPI reindex job, whose definition HAPI registers on that event.
+   */
+  @Bean
+  @Order(Ordered.LOWEST_PRECEDENCE)
+  public ApplicationListener<ContextRefreshedEvent> retiredSearchParameterInstaller(
+      FhirContext fhirContext, DaoRegistry daoRegistry, ISearchParamRegistry registry, HubProperties hub) {
+    return event ->
+        new RetiredSearchParameters(fhirContext)
+            .apply(hub.fhir().retiredSearchParameters(), daoRegistry, registry);
   }
 
   @Bean
