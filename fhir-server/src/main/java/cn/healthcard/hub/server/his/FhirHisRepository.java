@@ -9,6 +9,7 @@ import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.replacereferences.ReplaceReferencesRequest;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.storage.IResourcePersistentId;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import cn.healthcard.hub.mappings.hl7v2.MappedMessage;
 import cn.healthcard.hub.mappings.hl7v2.PatientMerge;
@@ -207,10 +208,12 @@ public final class FhirHisRepository implements HisRepository {
     SearchParameterMap map = matchUrls.translateMatchUrl(conditionalUrl, daoRegistry.getFhirContext().getResourceDefinition(type));
     map.setLoadSynchronous(true);
     map.setCount(2);
-    List<IBaseResource> found = dao.search(map, new SystemRequestDetails()).getResources(0, 2);
+    // ids, then one read by id: a full search (registered, loaded through the paging and include
+    // machinery) was a fifth of a HIS worker's CPU, and this runs for every conditional entry
+    List<IResourcePersistentId<?>> found = dao.searchForIds(map, new SystemRequestDetails());
     if (found.size() > 1) {
       throw new IllegalStateException(type + " conditional URL matches " + found.size() + " resources");
     }
-    return found.stream().findFirst();
+    return found.stream().findFirst().map(dao::readByPid);
   }
 }
