@@ -29,6 +29,7 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextRefreshedEvent;
@@ -65,7 +66,7 @@ public class FhirRepositoryConfig {
     // ":missing" indexes double the index rows written for every resource; nobody asks for them
     settings.setIndexMissingFields(StorageSettings.IndexEnabledEnum.DISABLED);
     // conditional references (Patient?identifier=...) in transactions resolve from a cache once
-    // seen; safe because the hub never reassigns an identifier to another resource
+    // seen; HAPI never invalidates it, MatchUrlCacheGuard does when an identifier leaves a resource
     settings.setMatchUrlCacheEnabled(true);
     // a search result must reflect writes made just before it (a HIS creates then looks up)
     settings.setReuseCachedSearchResultsForMillis(null);
@@ -230,6 +231,15 @@ public class FhirRepositoryConfig {
     return event ->
         new RetiredSearchParameters(fhirContext)
             .apply(hub.fhir().retiredSearchParameters(), daoRegistry, registry);
+  }
+
+  /** Registered before the web server starts, like the identity interceptors. */
+  @Bean
+  public SmartInitializingSingleton matchUrlCacheGuard(
+      ca.uhn.fhir.interceptor.api.IInterceptorService interceptors,
+      ca.uhn.fhir.jpa.util.MemoryCacheService memoryCache,
+      FhirContext fhirContext) {
+    return () -> interceptors.registerInterceptor(new MatchUrlCacheGuard(memoryCache, fhirContext));
   }
 
   @Bean

@@ -62,4 +62,51 @@ class PatientMergeIT extends HisIntegrationTest {
     assertThat(((Encounter) oldVisit.getEntry().get(0).getResource()).getSubject().getReferenceElement().getIdPart())
         .isEqualTo(survivorId);
   }
+
+  /**
+   * HAPI caches what a conditional URL resolved to (the hub turns that cache on for write speed);
+   * a merge moves the card number to another Patient, so the cached answer must not outlive it.
+   */
+  @Test
+  void aReferenceByCardNumberRightAfterTheMergeFindsTheSurvivor() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1975, 5, 5));
+    String tag = Long.toString(System.nanoTime());
+    String oldMrn = "COLD" + tag;
+    String newMrn = "CNEW" + tag;
+    assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A04^ADT_A01", "MC1-" + tag, "2.4", null),
+        segment("EVN", "A04", "20261120080000+0800"),
+        pid(card, oldMrn, "HOSP_MG", "霍", "光", "19750505", "M"), pv1("O", "CVOLD" + tag, "HOSP_MG"))))).isEqualTo("AA");
+    assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A04^ADT_A01", "MC2-" + tag, "2.4", null),
+        segment("EVN", "A04", "20261121080000+0800"),
+        pid(null, newMrn, "HOSP_MG", "霍", "光", "19750505", "M"), pv1("O", "CVNEW" + tag, "HOSP_MG"))))).isEqualTo("AA");
+    String oldId = await("/Patient?identifier=" + token(MRN, oldMrn), b -> b.getEntry().size() == 1)
+        .getEntry().get(0).getResource().getIdElement().getIdPart();
+    await("/Patient?identifier=" + token(MRN, newMrn), b -> b.getEntry().size() == 1);
+    assertThat(observationSubjectByCard(card)).isEqualTo(oldId);
+
+    assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A40^ADT_A39", "MC3-" + tag, "2.4", null),
+        segment("EVN", "A40", "20261122080000+0800"),
+        pid(card, newMrn, "HOSP_MG", "霍", "光", "19750505", "M"),
+        segment("MRG", oldMrn + "^^^^MR"))))).isEqualTo("AA");
+    Bundle byCard = await("/Patient?identifier=" + token(CARD, card),
+        b -> b.getEntry().size() == 1 && ((Patient) b.getEntry().get(0).getResource()).getIdentifier().stream().anyMatch(i -> newMrn.equals(i.getValue())));
+    String survivorId = byCard.getEntry().get(0).getResource().getIdElement().getIdPart();
+
+    assertThat(observationSubjectByCard(card)).isEqualTo(survivorId);
+  }
+
+  /** Writes an Observation whose subject is given by card number only; returns the Patient id it got. */
+  private String observationSubjectByCard(String card) {
+    String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+        + "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"29463-7\"}]},"
+        + "\"subject\":{\"reference\":\"Patient?identifier=" + CARD + "|" + card + "\"}},"
+        + "\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+    var response = post("", "application/fhir+json", transaction);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Bundle outcome = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+    String location = outcome.getEntryFirstRep().getResponse().getLocation();
+    String observation = location.substring(0, location.indexOf("/_history"));
+    return FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Observation.class, get("/" + observation).body())
+        .getSubject().getReferenceElement().getIdPart();
+  }
 }
