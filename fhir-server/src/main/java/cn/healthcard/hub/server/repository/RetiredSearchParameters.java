@@ -9,7 +9,6 @@ import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,29 +108,29 @@ public final class RetiredSearchParameters {
     // would cost an operator hours on a loaded repository and gain nothing
     SystemRequestDetails retiring = new SystemRequestDetails();
     retiring.getUserData().put(JpaConstants.SKIP_REINDEX_ON_UPDATE, Boolean.TRUE);
-    List<String> changed = new ArrayList<>();
+    int changed = 0;
     for (SearchParameter copy : wanted.values()) {
       SearchParameter existing = stored.get(copy.getIdElement().getIdPart());
       if (existing == null || !copy.equalsDeep(withoutMeta(existing))) {
         dao.update(copy, retiring);
-        changed.add(copy.getUrl());
+        changed++;
       }
     }
     // restoring: the built-in is back, and HAPI's reindex job indexes what was stored meanwhile
     for (Map.Entry<String, SearchParameter> old : stored.entrySet()) {
       if (!wanted.containsKey(old.getKey())) {
         dao.delete(old.getValue().getIdElement().toUnqualifiedVersionless(), new SystemRequestDetails());
-        changed.add(old.getValue().getUrl() + " (restored)");
+        changed++;
       }
     }
-    if (!changed.isEmpty()) {
+    if (changed > 0) {
       registry.forceRefresh();
     }
     log.info(
         "Search parameters: {} built-in parameters retired (not indexed), {} changed at this start",
         wanted.size(),
-        changed.size());
-    return changed.size();
+        changed);
+    return changed;
   }
 
   private static Map<String, SearchParameter> storedCopies(IFhirResourceDao<SearchParameter> dao) {

@@ -23,28 +23,16 @@ class PatientMergeIT extends HisIntegrationTest {
 
   @Test
   void mergeMovesTheVisitsAndCardToTheSurvivor() throws Exception {
-    String card = IdentityNumbers.next(LocalDate.of(1972, 2, 2));
-    String tag = Long.toString(System.nanoTime());
-    String oldMrn = "OLD" + tag;
-    String newMrn = "NEW" + tag;
-    assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A04^ADT_A01", "MG1-" + tag, "2.4", null),
-        segment("EVN", "A04", "20261120080000+0800"),
-        pid(card, oldMrn, "HOSP_MG", "卫", "青", "19720202", "M"), pv1("O", "VOLD" + tag, "HOSP_MG"))))).isEqualTo("AA");
-    assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A04^ADT_A01", "MG2-" + tag, "2.4", null),
-        segment("EVN", "A04", "20261121080000+0800"),
-        pid(null, newMrn, "HOSP_MG", "卫", "青", "19720202", "M"), pv1("O", "VNEW" + tag, "HOSP_MG"))))).isEqualTo("AA");
-    Bundle old = await("/Patient?identifier=" + token(MRN, oldMrn), b -> b.getEntry().size() == 1);
-    String oldId = old.getEntry().get(0).getResource().getIdElement().getIdPart();
-    await("/Patient?identifier=" + token(MRN, newMrn), b -> b.getEntry().size() == 1);
+    Person person = new Person("MG", "", "卫", "青", LocalDate.of(1972, 2, 2));
+    String card = person.card;
+    String tag = person.tag;
+    String newMrn = person.newMrn;
+    String oldId = person.registerTwice();
 
-    String ack = sendMllp(message(msh("HOSP_MG", "ADT^A40^ADT_A39", "MG3-" + tag, "2.4", null),
-        segment("EVN", "A40", "20261122080000+0800"),
-        pid(card, newMrn, "HOSP_MG", "卫", "青", "19720202", "M"),
-        segment("MRG", oldMrn + "^^^^MR")));
+    String ack = person.merge();
     assertThat(msa1(ack)).as(ack).isEqualTo("AA");
 
-    Bundle byCard = await("/Patient?identifier=" + token(CARD, card),
-        b -> b.getEntry().size() == 1 && ((Patient) b.getEntry().get(0).getResource()).getIdentifier().stream().anyMatch(i -> newMrn.equals(i.getValue())));
+    Bundle byCard = person.awaitCardOnTheSurvivor();
     assertThat(byCard.getEntry()).hasSize(1);
     Patient survivor = (Patient) byCard.getEntry().get(0).getResource();
     assertThat(survivor.getIdentifier()).extracting(i -> i.getValue()).contains(card, newMrn);
@@ -69,30 +57,68 @@ class PatientMergeIT extends HisIntegrationTest {
    */
   @Test
   void aReferenceByCardNumberRightAfterTheMergeFindsTheSurvivor() throws Exception {
-    String card = IdentityNumbers.next(LocalDate.of(1975, 5, 5));
-    String tag = Long.toString(System.nanoTime());
-    String oldMrn = "COLD" + tag;
-    String newMrn = "CNEW" + tag;
-    assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A04^ADT_A01", "MC1-" + tag, "2.4", null),
-        segment("EVN", "A04", "20261120080000+0800"),
-        pid(card, oldMrn, "HOSP_MG", "霍", "光", "19750505", "M"), pv1("O", "CVOLD" + tag, "HOSP_MG"))))).isEqualTo("AA");
-    assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A04^ADT_A01", "MC2-" + tag, "2.4", null),
-        segment("EVN", "A04", "20261121080000+0800"),
-        pid(null, newMrn, "HOSP_MG", "霍", "光", "19750505", "M"), pv1("O", "CVNEW" + tag, "HOSP_MG"))))).isEqualTo("AA");
-    String oldId = await("/Patient?identifier=" + token(MRN, oldMrn), b -> b.getEntry().size() == 1)
-        .getEntry().get(0).getResource().getIdElement().getIdPart();
-    await("/Patient?identifier=" + token(MRN, newMrn), b -> b.getEntry().size() == 1);
-    assertThat(observationSubjectByCard(card)).isEqualTo(oldId);
+    Person person = new Person("MC", "C", "霍", "光", LocalDate.of(1975, 5, 5));
+    String oldId = person.registerTwice();
+    assertThat(observationSubjectByCard(person.card)).isEqualTo(oldId);
 
-    assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A40^ADT_A39", "MC3-" + tag, "2.4", null),
-        segment("EVN", "A40", "20261122080000+0800"),
-        pid(card, newMrn, "HOSP_MG", "霍", "光", "19750505", "M"),
-        segment("MRG", oldMrn + "^^^^MR"))))).isEqualTo("AA");
-    Bundle byCard = await("/Patient?identifier=" + token(CARD, card),
-        b -> b.getEntry().size() == 1 && ((Patient) b.getEntry().get(0).getResource()).getIdentifier().stream().anyMatch(i -> newMrn.equals(i.getValue())));
-    String survivorId = byCard.getEntry().get(0).getResource().getIdElement().getIdPart();
+    assertThat(msa1(person.merge())).isEqualTo("AA");
+    String survivorId = person.awaitCardOnTheSurvivor().getEntry().get(0).getResource().getIdElement().getIdPart();
 
-    assertThat(observationSubjectByCard(card)).isEqualTo(survivorId);
+    assertThat(observationSubjectByCard(person.card)).isEqualTo(survivorId);
+  }
+
+  /**
+   * One person known to HOSP_MG twice: first with the card number (old MRN), then by a new MRN
+   * only; the A40 merges the old record into the new one.
+   */
+  private final class Person {
+    final String card;
+    final String tag = Long.toString(System.nanoTime());
+    final String control;
+    final String oldMrn;
+    final String newMrn;
+    final String visitPrefix;
+    final String family;
+    final String given;
+    final String birth;
+
+    Person(String control, String prefix, String family, String given, LocalDate birthDate) {
+      this.card = IdentityNumbers.next(birthDate);
+      this.control = control;
+      this.oldMrn = prefix + "OLD" + tag;
+      this.newMrn = prefix + "NEW" + tag;
+      this.visitPrefix = prefix + "V";
+      this.family = family;
+      this.given = given;
+      this.birth = birthDate.toString().replace("-", "");
+    }
+
+    /** Both registrations acknowledged and stored; returns the id of the record with the card. */
+    String registerTwice() throws Exception {
+      assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A04^ADT_A01", control + "1-" + tag, "2.4", null),
+          segment("EVN", "A04", "20261120080000+0800"),
+          pid(card, oldMrn, "HOSP_MG", family, given, birth, "M"), pv1("O", visitPrefix + "OLD" + tag, "HOSP_MG"))))).isEqualTo("AA");
+      assertThat(msa1(sendMllp(message(msh("HOSP_MG", "ADT^A04^ADT_A01", control + "2-" + tag, "2.4", null),
+          segment("EVN", "A04", "20261121080000+0800"),
+          pid(null, newMrn, "HOSP_MG", family, given, birth, "M"), pv1("O", visitPrefix + "NEW" + tag, "HOSP_MG"))))).isEqualTo("AA");
+      Bundle old = await("/Patient?identifier=" + token(MRN, oldMrn), b -> b.getEntry().size() == 1);
+      await("/Patient?identifier=" + token(MRN, newMrn), b -> b.getEntry().size() == 1);
+      return old.getEntry().get(0).getResource().getIdElement().getIdPart();
+    }
+
+    /** The A40's ACK. */
+    String merge() throws Exception {
+      return sendMllp(message(msh("HOSP_MG", "ADT^A40^ADT_A39", control + "3-" + tag, "2.4", null),
+          segment("EVN", "A40", "20261122080000+0800"),
+          pid(card, newMrn, "HOSP_MG", family, given, birth, "M"),
+          segment("MRG", oldMrn + "^^^^MR")));
+    }
+
+    /** Waits until the card number is on the record with the new MRN. */
+    Bundle awaitCardOnTheSurvivor() throws InterruptedException {
+      return await("/Patient?identifier=" + token(CARD, card),
+          b -> b.getEntry().size() == 1 && ((Patient) b.getEntry().get(0).getResource()).getIdentifier().stream().anyMatch(i -> newMrn.equals(i.getValue())));
+    }
   }
 
   /** Writes an Observation whose subject is given by card number only; returns the Patient id it got. */
