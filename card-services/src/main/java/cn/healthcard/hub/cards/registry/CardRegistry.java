@@ -72,15 +72,30 @@ public class CardRegistry {
 
   /** The live card, else the most recent one ever issued for the number. */
   public Optional<Card> current(String cardNumber) {
-    return read(
-        tx ->
-            tx.one(
-                "select "
-                    + COLUMNS
-                    + " from hub.card where card_number = ?"
-                    + " order by (status not in ('replaced', 'cancelled', 'rejected')) desc,"
-                    + " created_at desc limit 1",
-                cardNumber));
+    return read(tx -> current(tx, cardNumber));
+  }
+
+  /**
+   * The number's current card, read on a connection the caller holds in a transaction of its
+   * own (a FHIR write that shows the card): a second connection from the pool per write could
+   * exhaust it under load.
+   */
+  public Optional<Card> current(Connection connection, String cardNumber) {
+    try {
+      return current(new Tx(connection), cardNumber);
+    } catch (SQLException e) {
+      throw new IllegalStateException("card registry: " + e.getSQLState(), e);
+    }
+  }
+
+  private static Optional<Card> current(Tx tx, String cardNumber) throws SQLException {
+    return tx.one(
+        "select "
+            + COLUMNS
+            + " from hub.card where card_number = ?"
+            + " order by (status not in ('replaced', 'cancelled', 'rejected')) desc,"
+            + " created_at desc limit 1",
+        cardNumber);
   }
 
   public Optional<Card> byChipSerial(String chipSerial) {

@@ -1,5 +1,6 @@
 package cn.healthcard.hub.server.cards;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import cn.healthcard.hub.cards.fhir.CardOperations;
@@ -27,6 +28,7 @@ import cn.healthcard.hub.cards.verification.CardVerification;
 import cn.healthcard.hub.server.HubProperties;
 import cn.healthcard.hub.server.repository.HubSchema;
 import cn.healthcard.hub.terminology.division.Divisions;
+import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The card-management platform: registry, channels, review, production, verification, HSM. */
 @Configuration(proxyBeanMethods = false)
@@ -59,8 +63,11 @@ public class CardsConfig {
   }
 
   @Bean
-  public FhirCardHolders cardHolders(DaoRegistry daos, CardRegistry registry) {
-    FhirCardHolders holders = new FhirCardHolders(daos, registry);
+  public FhirCardHolders cardHolders(
+      DaoRegistry daos, CardRegistry registry, PlatformTransactionManager transactionManager,
+      EntityManager entityManager) {
+    FhirCardHolders holders =
+        new FhirCardHolders(daos, registry, new TransactionTemplate(transactionManager), entityManager);
     registry.addListener(
         new RegistryListener() {
           @Override
@@ -69,6 +76,13 @@ public class CardsConfig {
           }
         });
     return holders;
+  }
+
+  /** Registered before the web server starts, like the identity interceptors: no write runs without it. */
+  @Bean
+  public SmartInitializingSingleton cardShownOnPatient(
+      IInterceptorService interceptors, CardRegistry registry, EntityManager entityManager) {
+    return () -> interceptors.registerInterceptor(new CardShownOnPatient(registry, entityManager));
   }
 
   @Bean

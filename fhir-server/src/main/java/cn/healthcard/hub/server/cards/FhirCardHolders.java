@@ -17,6 +17,9 @@ import cn.healthcard.hub.cards.review.ReviewState;
 import cn.healthcard.hub.cards.review.ReviewTasks;
 import cn.healthcard.hub.terminology.HubCodeSystems;
 import cn.healthcard.hub.terminology.identity.ResidentIdNumber;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PessimisticLockException;
 import java.sql.Date;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +35,8 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The card platform's view of the FHIR repository: the Patient a card belongs to (found by card
@@ -48,14 +53,21 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
 
   static final String PATIENT_ID = "Parameters.parameter[patient].resource.id";
   /** Attempts of a card projection that meets concurrent updates of its Patient. */
-  static final int PROJECTION_ATTEMPTS = 5;
+  static final int PROJECTION_ATTEMPTS = 8;
 
   private final DaoRegistry daos;
   private final CardRegistry registry;
+  private final TransactionTemplate transactions;
+  private final EntityManager entityManager;
+  private final PatientWriteLock lock;
 
-  public FhirCardHolders(DaoRegistry daos, CardRegistry registry) {
+  public FhirCardHolders(
+      DaoRegistry daos, CardRegistry registry, TransactionTemplate transactions, EntityManager entityManager) {
     this.daos = daos;
     this.registry = registry;
+    this.transactions = transactions;
+    this.entityManager = entityManager;
+    this.lock = new PatientWriteLock(entityManager);
   }
 
   private IFhirResourceDao<Patient> patients() {
@@ -139,9 +151,13 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
   }
 
   /**
-   * Shows the number's current card on its Patient. The update names the version read
-   * (If-Match): a concurrent change to the Patient (a hospital's update) is not overwritten; the
-   * projection reads the Patient again and retries, a few times.
+   * Shows the number's current card on its Patient: in one transaction that holds the Patient's
+   * write lock, reads the number's current card and the Patient, and writes the Patient at the
+   * version read. Every other update of the Patient takes the same lock ({@link
+   * CardShownOnPatient}), so a hospital's concurrent update is neither overwritten nor able to
+   * make the projection lose (with optimistic retries alone it did, several times in a row, while
+   * a hospital kept updating the Patient). A conflict that is left (a writer that locked two
+   * Patients in the other order) is retried.
    */
   @Override
   public void project(Card card) {
@@ -149,29 +165,41 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
       return;
     }
     for (int attempt = 1; ; attempt++) {
-      // the number's current card decides what the Patient shows, whichever change came last
-      Card current = registry.current(card.cardNumber()).orElse(card);
-      Patient patient = read(card.patientId()).orElse(null);
-      if (patient == null) {
-        return;
-      }
-      String version = patient.getIdElement().getVersionIdPart();
-      if (!showCard(patient, current)) {
-        return;
-      }
-      patient.setId(new IdType("Patient", card.patientId(), version));
       try {
-        patients().update(patient, new SystemRequestDetails());
+        transactions.executeWithoutResult(status -> showCurrentCard(card));
         return;
-      } catch (ResourceVersionConflictException e) {
-        String now = read(card.patientId()).map(p -> p.getIdElement().getVersionIdPart()).orElse(null);
-        if (attempt >= PROJECTION_ATTEMPTS || version == null || version.equals(now)) {
-          // out of attempts, or not a version conflict (the unique card-number index)
+      } catch (RuntimeException e) {
+        // a conflict that stays (the unique card-number index) fails every attempt
+        if (attempt >= PROJECTION_ATTEMPTS || !isConcurrentWrite(e)) {
           throw e;
         }
         pauseBeforeRetry(attempt);
       }
     }
+  }
+
+  private void showCurrentCard(Card card) {
+    lock.lock(card.patientId());
+    // the number's current card decides what the Patient shows, whichever change came last
+    Card current = CardShownOnPatient.currentCard(entityManager, registry, card.cardNumber()).orElse(card);
+    Patient patient = read(card.patientId()).orElse(null);
+    if (patient == null || !showCard(patient, current)) {
+      return;
+    }
+    patient.setId(new IdType("Patient", card.patientId(), patient.getIdElement().getVersionIdPart()));
+    patients().update(patient, new SystemRequestDetails());
+  }
+
+  private static boolean isConcurrentWrite(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ResourceVersionConflictException
+          || t instanceof ConcurrencyFailureException
+          || t instanceof OptimisticLockException
+          || t instanceof PessimisticLockException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A short, jittered pause, so two writers that collided do not collide again at once. */
@@ -196,6 +224,11 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
                         .addIdentifier()
                         .setSystem(ResidentIdNumber.HEALTH_CARD_SYSTEM)
                         .setValue(current.cardNumber()));
+    return showCard(identifier, current);
+  }
+
+  /** Puts the card's period and status on a card-number identifier; false when already shown. */
+  static boolean showCard(Identifier identifier, Card current) {
     Period period = new Period();
     if (current.issuedOn() != null) {
       period.setStart(Date.valueOf(current.issuedOn()));

@@ -293,4 +293,47 @@ class CardIssuanceIT extends CardsIntegrationTest {
     assertThat(((Coding) card.getExtensionByUrl(FhirCardHolders.CARD_STATUS_EXTENSION).getValue()).getCode())
         .isEqualTo("active");
   }
+
+  @Test
+  void aHospitalsUpdateFromACopyReadBeforeTheCardWasFrozenStillShowsTheFrozenCard() throws Exception {
+    String kiosk = registerInstitution("kiosk", null);
+    String number = newCardNumber();
+    Parameters issued = parameters(operation("/Patient/$issue-card", issue("kiosk", person(number), kiosk, chip())));
+    String patientId = reference(issued, "patient").substring("Patient/".length());
+    Patient copy = client().read().resource(Patient.class).withId(patientId).execute();
+    assertThat(cardStatus(copy)).isEqualTo("active");
+
+    assertThat(value(parameters(operation("/Patient/$card-event", event(number, "freeze", "reported lost"))), "status"))
+        .isEqualTo("frozen");
+    // the hospital writes its old copy back (no If-Match): its telephone is kept, the card it
+    // shows is the registry's, also when the copy drops the card status altogether
+    copy.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE).setValue("024-1");
+    copy.setId(patientId);
+    client().update().resource(copy).execute();
+    Patient stored = client().read().resource(Patient.class).withId(patientId).execute();
+    assertThat(cardStatus(stored)).isEqualTo("frozen");
+    assertThat(stored.getTelecom()).extracting(t -> t.getValue()).containsExactly("024-1");
+    java.util.Date validFrom = card(stored).getPeriod().getStart();
+    assertThat(validFrom).isNotNull();
+
+    stored.getIdentifier().stream()
+        .filter(i -> CARD.equals(i.getSystem()))
+        .forEach(
+            i -> {
+              i.removeExtension(FhirCardHolders.CARD_STATUS_EXTENSION);
+              i.setPeriod(null);
+            });
+    client().update().resource(stored).execute();
+    Patient again = client().read().resource(Patient.class).withId(patientId).execute();
+    assertThat(cardStatus(again)).isEqualTo("frozen");
+    assertThat(card(again).getPeriod().getStart()).isEqualTo(validFrom);
+  }
+
+  private static Identifier card(Patient patient) {
+    return patient.getIdentifier().stream().filter(i -> CARD.equals(i.getSystem())).findFirst().orElseThrow();
+  }
+
+  private static String cardStatus(Patient patient) {
+    return ((Coding) card(patient).getExtensionByUrl(FhirCardHolders.CARD_STATUS_EXTENSION).getValue()).getCode();
+  }
 }
