@@ -179,14 +179,17 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
   }
 
   private void showCurrentCard(Card card) {
-    lock.lock(card.patientId());
+    // the card follows its number: after a merge (ADT^A40) the number is on the surviving
+    // Patient, while the registry still names the Patient the card was issued to
+    String patientId = patientWithCardNumber(card.cardNumber()).orElse(card.patientId());
+    lock.lock(patientId);
     // the number's current card decides what the Patient shows, whichever change came last
     Card current = CardShownOnPatient.currentCard(entityManager, registry, card.cardNumber()).orElse(card);
-    Patient patient = read(card.patientId()).orElse(null);
+    Patient patient = read(patientId).orElse(null);
     if (patient == null || !showCard(patient, current)) {
       return;
     }
-    patient.setId(new IdType("Patient", card.patientId(), patient.getIdElement().getVersionIdPart()));
+    patient.setId(new IdType("Patient", patientId, patient.getIdElement().getVersionIdPart()));
     patients().update(patient, new SystemRequestDetails());
   }
 

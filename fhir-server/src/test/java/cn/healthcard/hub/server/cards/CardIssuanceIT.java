@@ -329,6 +329,31 @@ class CardIssuanceIT extends CardsIntegrationTest {
     assertThat(card(again).getPeriod().getStart()).isEqualTo(validFrom);
   }
 
+  /** What an ADT^A40 merge does to the card number: the record that goes gives it up, the survivor takes it. */
+  @Test
+  void aCardEventAfterTheNumberMovedToAnotherPatientIsShownOnThatPatient() throws Exception {
+    String kiosk = registerInstitution("kiosk", null);
+    String number = newCardNumber();
+    Parameters issued = parameters(operation("/Patient/$issue-card", issue("kiosk", person(number), kiosk, chip())));
+    String issuedTo = reference(issued, "patient").substring("Patient/".length());
+    Patient goes = client().read().resource(Patient.class).withId(issuedTo).execute();
+    Identifier moving = card(goes).copy();
+    goes.getIdentifier().removeIf(i -> CARD.equals(i.getSystem()));
+    goes.setActive(false);
+    client().update().resource(goes).execute();
+    Patient survivor = new Patient();
+    survivor.addName(new HumanName().setFamily("张").addGiven("三丰"));
+    survivor.addIdentifier(moving);
+    String survivorId = client().create().resource(survivor).execute().getId().getIdPart();
+
+    assertThat(value(parameters(operation("/Patient/$card-event", event(number, "freeze", "reported lost"))), "status"))
+        .isEqualTo("frozen");
+
+    assertThat(cardStatus(client().read().resource(Patient.class).withId(survivorId).execute())).isEqualTo("frozen");
+    assertThat(client().read().resource(Patient.class).withId(issuedTo).execute().getIdentifier())
+        .noneMatch(i -> CARD.equals(i.getSystem()));
+  }
+
   private static Identifier card(Patient patient) {
     return patient.getIdentifier().stream().filter(i -> CARD.equals(i.getSystem())).findFirst().orElseThrow();
   }
