@@ -179,13 +179,21 @@ public class FhirCardHolders implements CardHolders, ReviewTasks {
   }
 
   private void showCurrentCard(Card card) {
-    // the card follows its number: after a merge (ADT^A40) the number is on the surviving
-    // Patient, while the registry still names the Patient the card was issued to
-    String patientId = patientWithCardNumber(card.cardNumber()).orElse(card.patientId());
+    String patientId = card.patientId();
     lock.lock(patientId);
+    Patient patient = read(patientId).orElse(null);
+    if (patient == null || !cardNumbers(patient).contains(card.cardNumber())) {
+      // the card follows its number: after a merge (ADT^A40) the number is on the surviving
+      // Patient, while the registry still names the Patient the card was issued to
+      Optional<String> holder = patientWithCardNumber(card.cardNumber()).filter(id -> !id.equals(card.patientId()));
+      if (holder.isPresent()) {
+        patientId = holder.get();
+        lock.lock(patientId);
+        patient = read(patientId).orElse(null);
+      }
+    }
     // the number's current card decides what the Patient shows, whichever change came last
     Card current = CardShownOnPatient.currentCard(entityManager, registry, card.cardNumber()).orElse(card);
-    Patient patient = read(patientId).orElse(null);
     if (patient == null || !showCard(patient, current)) {
       return;
     }
