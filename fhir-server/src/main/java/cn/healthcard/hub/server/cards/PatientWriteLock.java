@@ -1,6 +1,7 @@
 package cn.healthcard.hub.server.cards;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 
 /**
  * Serialises the writes of one Patient that must not interleave: the card projection, and every
@@ -20,6 +21,9 @@ final class PatientWriteLock {
     entityManager
         .createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtext(:key))) locked")
         .setParameter("key", "patient-write:" + patientId)
+        // no flush of HAPI's pending writes first (Hibernate flushes before native SQL by
+        // default): the lock reads no table, and a flush mid-transaction costs every write
+        .setFlushMode(FlushModeType.COMMIT)
         .getSingleResult();
   }
 }
