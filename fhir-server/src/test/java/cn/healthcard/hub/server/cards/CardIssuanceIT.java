@@ -228,10 +228,9 @@ class CardIssuanceIT extends CardsIntegrationTest {
 
   @Test
   void cardProjectionsAndConcurrentHospitalUpdatesOfThePatientLoseNothing() throws Exception {
-    String kiosk = registerInstitution("kiosk", null);
-    String number = newCardNumber();
-    Parameters issued = parameters(operation("/Patient/$issue-card", issue("kiosk", person(number), kiosk, chip())));
-    String patientId = reference(issued, "patient").substring("Patient/".length());
+    KioskCard issued = issueAtKiosk();
+    String number = issued.number();
+    String patientId = issued.patientId();
     int hospitalUpdates = 10;
     ExecutorService pool = Executors.newFixedThreadPool(2);
     Future<?> hospital =
@@ -271,12 +270,7 @@ class CardIssuanceIT extends CardsIntegrationTest {
                             "/Patient/$card-event",
                             i % 2 == 0 ? event(number, "freeze", "check " + i) : event(number, "unfreeze", null)));
                 Patient shown = FHIR.newJsonParser().parseResource(Patient.class, get("/Patient/" + patientId).body());
-                Identifier card =
-                    shown.getIdentifier().stream().filter(c -> CARD.equals(c.getSystem())).findFirst().orElseThrow();
-                seen.add(
-                    value(after, "status")
-                        + " shown as "
-                        + ((Coding) card.getExtensionByUrl(FhirCardHolders.CARD_STATUS_EXTENSION).getValue()).getCode());
+                seen.add(value(after, "status") + " shown as " + cardStatus(shown));
               }
               return seen;
             });
@@ -288,18 +282,14 @@ class CardIssuanceIT extends CardsIntegrationTest {
     assertThat(seen).hasSize(20).allMatch(s -> s.equals("frozen shown as frozen") || s.equals("active shown as active"));
     Patient patient = client().read().resource(Patient.class).withId(patientId).execute();
     assertThat(patient.getTelecom()).extracting(t -> t.getValue()).hasSize(hospitalUpdates);
-    Identifier card =
-        patient.getIdentifier().stream().filter(i -> CARD.equals(i.getSystem())).findFirst().orElseThrow();
-    assertThat(((Coding) card.getExtensionByUrl(FhirCardHolders.CARD_STATUS_EXTENSION).getValue()).getCode())
-        .isEqualTo("active");
+    assertThat(cardStatus(patient)).isEqualTo("active");
   }
 
   @Test
   void aHospitalsUpdateFromACopyReadBeforeTheCardWasFrozenStillShowsTheFrozenCard() throws Exception {
-    String kiosk = registerInstitution("kiosk", null);
-    String number = newCardNumber();
-    Parameters issued = parameters(operation("/Patient/$issue-card", issue("kiosk", person(number), kiosk, chip())));
-    String patientId = reference(issued, "patient").substring("Patient/".length());
+    KioskCard issued = issueAtKiosk();
+    String number = issued.number();
+    String patientId = issued.patientId();
     Patient copy = client().read().resource(Patient.class).withId(patientId).execute();
     assertThat(cardStatus(copy)).isEqualTo("active");
 
@@ -332,10 +322,9 @@ class CardIssuanceIT extends CardsIntegrationTest {
   /** What an ADT^A40 merge does to the card number: the record that goes gives it up, the survivor takes it. */
   @Test
   void aCardEventAfterTheNumberMovedToAnotherPatientIsShownOnThatPatient() throws Exception {
-    String kiosk = registerInstitution("kiosk", null);
-    String number = newCardNumber();
-    Parameters issued = parameters(operation("/Patient/$issue-card", issue("kiosk", person(number), kiosk, chip())));
-    String issuedTo = reference(issued, "patient").substring("Patient/".length());
+    KioskCard issued = issueAtKiosk();
+    String number = issued.number();
+    String issuedTo = issued.patientId();
     Patient goes = client().read().resource(Patient.class).withId(issuedTo).execute();
     Identifier moving = card(goes).copy();
     goes.getIdentifier().removeIf(i -> CARD.equals(i.getSystem()));
@@ -352,6 +341,16 @@ class CardIssuanceIT extends CardsIntegrationTest {
     assertThat(cardStatus(client().read().resource(Patient.class).withId(survivorId).execute())).isEqualTo("frozen");
     assertThat(client().read().resource(Patient.class).withId(issuedTo).execute().getIdentifier())
         .noneMatch(i -> CARD.equals(i.getSystem()));
+  }
+
+  private record KioskCard(String number, String patientId) {}
+
+  /** A new card number issued at a new kiosk to a new Patient. */
+  private KioskCard issueAtKiosk() {
+    String kiosk = registerInstitution("kiosk", null);
+    String number = newCardNumber();
+    Parameters issued = parameters(operation("/Patient/$issue-card", issue("kiosk", person(number), kiosk, chip())));
+    return new KioskCard(number, reference(issued, "patient").substring("Patient/".length()));
   }
 
   private static Identifier card(Patient patient) {
