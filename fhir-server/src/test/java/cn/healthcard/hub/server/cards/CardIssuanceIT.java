@@ -290,17 +290,16 @@ class CardIssuanceIT extends CardsIntegrationTest {
     KioskCard issued = issueAtKiosk();
     String number = issued.number();
     String patientId = issued.patientId();
-    Patient copy = client().read().resource(Patient.class).withId(patientId).execute();
+    Patient copy = readPatient(patientId);
     assertThat(cardStatus(copy)).isEqualTo("active");
 
-    assertThat(value(parameters(operation("/Patient/$card-event", event(number, "freeze", "reported lost"))), "status"))
-        .isEqualTo("frozen");
+    assertThat(freezeAsLost(number)).isEqualTo("frozen");
     // the hospital writes its old copy back (no If-Match): its telephone is kept, the card it
     // shows is the registry's, also when the copy drops the card status altogether
     copy.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE).setValue("024-1");
     copy.setId(patientId);
     client().update().resource(copy).execute();
-    Patient stored = client().read().resource(Patient.class).withId(patientId).execute();
+    Patient stored = readPatient(patientId);
     assertThat(cardStatus(stored)).isEqualTo("frozen");
     assertThat(stored.getTelecom()).extracting(t -> t.getValue()).containsExactly("024-1");
     java.util.Date validFrom = card(stored).getPeriod().getStart();
@@ -314,7 +313,7 @@ class CardIssuanceIT extends CardsIntegrationTest {
               i.setPeriod(null);
             });
     client().update().resource(stored).execute();
-    Patient again = client().read().resource(Patient.class).withId(patientId).execute();
+    Patient again = readPatient(patientId);
     assertThat(cardStatus(again)).isEqualTo("frozen");
     assertThat(card(again).getPeriod().getStart()).isEqualTo(validFrom);
   }
@@ -325,7 +324,7 @@ class CardIssuanceIT extends CardsIntegrationTest {
     KioskCard issued = issueAtKiosk();
     String number = issued.number();
     String issuedTo = issued.patientId();
-    Patient goes = client().read().resource(Patient.class).withId(issuedTo).execute();
+    Patient goes = readPatient(issuedTo);
     Identifier moving = card(goes).copy();
     goes.getIdentifier().removeIf(i -> CARD.equals(i.getSystem()));
     goes.setActive(false);
@@ -335,15 +334,23 @@ class CardIssuanceIT extends CardsIntegrationTest {
     survivor.addIdentifier(moving);
     String survivorId = client().create().resource(survivor).execute().getId().getIdPart();
 
-    assertThat(value(parameters(operation("/Patient/$card-event", event(number, "freeze", "reported lost"))), "status"))
-        .isEqualTo("frozen");
+    assertThat(freezeAsLost(number)).isEqualTo("frozen");
 
-    assertThat(cardStatus(client().read().resource(Patient.class).withId(survivorId).execute())).isEqualTo("frozen");
-    assertThat(client().read().resource(Patient.class).withId(issuedTo).execute().getIdentifier())
+    assertThat(cardStatus(readPatient(survivorId))).isEqualTo("frozen");
+    assertThat(readPatient(issuedTo).getIdentifier())
         .noneMatch(i -> CARD.equals(i.getSystem()));
   }
 
   private record KioskCard(String number, String patientId) {}
+
+  private Patient readPatient(String id) {
+    return client().read().resource(Patient.class).withId(id).execute();
+  }
+
+  /** The status the registry answers after a freeze. */
+  private String freezeAsLost(String number) {
+    return value(parameters(operation("/Patient/$card-event", event(number, "freeze", "reported lost"))), "status");
+  }
 
   /** A new card number issued at a new kiosk to a new Patient. */
   private KioskCard issueAtKiosk() {
