@@ -49,7 +49,7 @@ public final class CardBench {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String root;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http = BenchAuth.wrap(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
   private final KeyPair kioskKey = Sm2.generateKeyPair();
   private final String kiosk = "BENCH-KIOSK-" + UUID.randomUUID().toString().substring(0, 8);
   private final AtomicInteger sequence = new AtomicInteger((int) (System.currentTimeMillis() / 1000 % 500) * 1000);
@@ -69,6 +69,7 @@ public final class CardBench {
     int terminals = Integer.parseInt(opts.getOrDefault("terminals", "8"));
     System.out.printf("machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     if (opts.containsKey("url")) {
+      BenchAuth.forUrl(opts.get("url"), opts);
       new CardBench(opts.get("url")).run(cards, clients, injected, verifications, terminals, null);
       return;
     }

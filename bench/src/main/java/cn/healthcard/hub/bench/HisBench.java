@@ -39,6 +39,7 @@ public final class HisBench {
     int seed = Integer.parseInt(opts.getOrDefault("seed", String.valueOf((int) (System.currentTimeMillis() / 1000 % 1000))));
     System.out.printf("machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     if (opts.containsKey("url")) {
+      BenchAuth.forUrl(opts.get("url"), opts);
       run(opts.get("url"), Integer.parseInt(opts.getOrDefault("mllp-port", "2575")), messages, connections, seed, null);
       return;
     }
@@ -54,6 +55,8 @@ public final class HisBench {
   }
 
   static void run(String root, int mllpPort, int count, int connections, int seed, HubProcess hub) throws Exception {
+    BenchAuth.registerHospital(root, "BENCH_HOSP");
+    BenchAuth.registerHospital(root, "WARMUP_HOSP");
     List<HisMessages.Message> all = HisMessages.mixed("BENCH_HOSP", count, seed);
     // warm-up on another facility so the measured run starts with a JIT-compiled hub
     send(HisMessages.mixed("WARMUP_HOSP", 500, seed), mllpPort, connections, new long[500]);
@@ -123,7 +126,7 @@ public final class HisBench {
   }
 
   static Map<String, Long> counts(String root) throws Exception {
-    String body = HttpClient.newHttpClient().send(
+    String body = BenchAuth.wrap(HttpClient.newHttpClient()).send(
         HttpRequest.newBuilder(URI.create(root + "/admin/hl7v2/inbox")).build(), HttpResponse.BodyHandlers.ofString()).body();
     Map<String, Long> out = new HashMap<>();
     Matcher m = COUNT.matcher(body);
@@ -134,7 +137,7 @@ public final class HisBench {
   }
 
   static long metric(String root, String name, String tag) throws Exception {
-    String body = HttpClient.newHttpClient().send(
+    String body = BenchAuth.wrap(HttpClient.newHttpClient()).send(
         HttpRequest.newBuilder(URI.create(root + "/actuator/metrics/" + name + "?tag=" + tag)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     Matcher m = Pattern.compile("\"value\":([0-9.E+]+)").matcher(body);

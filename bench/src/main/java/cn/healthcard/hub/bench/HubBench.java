@@ -50,29 +50,14 @@ public final class HubBench {
 
     System.out.printf("machine: %d cores, %d MiB max heap for the bench JVM, java %s%n",
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
-    long genStart = System.nanoTime();
-    SyntheaPopulation.Bundles bundles =
-        SyntheaPopulation.generate(patients, seed, years, work.resolve("synthea-" + seed + "-" + years + "-" + patients));
-    System.out.printf("synthea: %d patients ready in %.1f s%n", bundles.patients().size(), (System.nanoTime() - genStart) / 1e9);
-
-    List<String> shared = new ArrayList<>();
-    for (Path p : bundles.shared()) shared.add(Files.readString(p));
-    List<String> patientBundles = new ArrayList<>();
-    List<String> cards = new ArrayList<>();
-    long sharedResources = 0;
-    for (String s : shared) sharedResources += JSON.readTree(s).path("entry").size();
-    long resources = sharedResources;
-    int sequence = 0;
-    for (Path p : bundles.patients()) {
-      JsonNode bundle = JSON.readTree(Files.readString(p));
-      cards.add(HealthCards.assign(bundle, sequence++));
-      resources += bundle.path("entry").size();
-      patientBundles.add(JSON.writeValueAsString(bundle));
-    }
-    System.out.printf("workload: %d patients, %d resources (%d in shared organisation/practitioner bundles)%n",
-        patientBundles.size(), resources, sharedResources);
+    Workload workload = Workload.prepare(patients, seed, years, work);
+    List<String> shared = workload.shared();
+    List<String> patientBundles = workload.patients();
+    List<String> cards = workload.cards();
+    long resources = workload.resources();
 
     if (opts.containsKey("url")) {
+      BenchAuth.forUrl(opts.get("url"), opts);
       HubHttp hub = new HubHttp(opts.get("url"));
       if (!Boolean.parseBoolean(opts.getOrDefault("lookups-only", "false"))) {
         load(hub, shared, patientBundles, clients[0], resources);
@@ -114,7 +99,35 @@ public final class HubBench {
     return given == null ? HubProcess.DEFAULT_JAVA_OPTIONS : List.of(given.trim().split("\\s+"));
   }
 
-  static void load(HubHttp hub, List<String> shared, List<String> patients, int clients, long resources) throws Exception {
+  /** Synthea patients as transaction bundles, each with a health-card number. */
+  record Workload(List<String> shared, List<String> patients, List<String> cards, long resources) {
+    static Workload prepare(int patients, long seed, int years, Path work) throws Exception {
+      long genStart = System.nanoTime();
+      SyntheaPopulation.Bundles bundles =
+          SyntheaPopulation.generate(patients, seed, years, work.resolve("synthea-" + seed + "-" + years + "-" + patients));
+      System.out.printf("synthea: %d patients ready in %.1f s%n", bundles.patients().size(), (System.nanoTime() - genStart) / 1e9);
+      List<String> shared = new ArrayList<>();
+      for (Path p : bundles.shared()) shared.add(Files.readString(p));
+      List<String> patientBundles = new ArrayList<>();
+      List<String> cards = new ArrayList<>();
+      long sharedResources = 0;
+      for (String s : shared) sharedResources += JSON.readTree(s).path("entry").size();
+      long resources = sharedResources;
+      int sequence = 0;
+      for (Path p : bundles.patients()) {
+        JsonNode bundle = JSON.readTree(Files.readString(p));
+        cards.add(HealthCards.assign(bundle, sequence++));
+        resources += bundle.path("entry").size();
+        patientBundles.add(JSON.writeValueAsString(bundle));
+      }
+      System.out.printf("workload: %d patients, %d resources (%d in shared organisation/practitioner bundles)%n",
+          patientBundles.size(), resources, sharedResources);
+      return new Workload(shared, patientBundles, cards, resources);
+    }
+  }
+
+  /** Loads the bundles with that many concurrent clients; prints and returns resources/s. */
+  static double load(HubHttp hub, List<String> shared, List<String> patients, int clients, long resources) throws Exception {
     long start = System.nanoTime();
     AtomicInteger failures = new AtomicInteger();
     for (String bundle : shared) {
@@ -137,6 +150,7 @@ public final class HubBench {
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf("ingest: %d clients, %d resources in %.1f s = %.0f resources/s, %d failed bundles%n",
         clients, resources, seconds, resources / seconds, failures.get());
+    return resources / seconds;
   }
 
   private static void check(HttpResponse<String> response, AtomicInteger failures) {
@@ -156,7 +170,7 @@ public final class HubBench {
     System.out.println("$everything by card (first page): " + Stats.percentiles(run(hub, cards, count, concurrency, everything, true)));
   }
 
-  private static long[] run(HubHttp hub, List<String> cards, int count, int concurrency, String prefix, boolean strict) throws Exception {
+  static long[] run(HubHttp hub, List<String> cards, int count, int concurrency, String prefix, boolean strict) throws Exception {
     long[] samples = new long[count];
     AtomicInteger next = new AtomicInteger();
     AtomicLong errors = new AtomicLong();

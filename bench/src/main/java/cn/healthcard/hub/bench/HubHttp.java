@@ -10,8 +10,8 @@ import java.time.Duration;
 /** Plain HTTP to the hub's FHIR endpoint (no FHIR client library: the bench stays independent). */
 public final class HubHttp {
   private final String base;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http = BenchAuth.wrap(
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build());
 
   public HubHttp(String base) {
     this.base = base;

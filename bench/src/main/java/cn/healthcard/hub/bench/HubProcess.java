@@ -145,7 +145,9 @@ public final class HubProcess implements AutoCloseable {
                 HttpRequest.newBuilder(URI.create(fhirBase() + "/metadata")).GET().build(),
                 HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 200) {
-          return (System.nanoTime() - started) / 1_000_000;
+          long ready = (System.nanoTime() - started) / 1_000_000;
+          BenchAuth.use(rootUrl(), dataDir);
+          return ready;
         }
       } catch (IOException e) {
         // not listening yet

@@ -46,7 +46,7 @@ public final class ImmunizationBench {
 
   private final String root;
   private final HubHttp fhir;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http = BenchAuth.wrap(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
   private final ObjectMapper json = new ObjectMapper();
 
   ImmunizationBench(String root) {
@@ -63,6 +63,7 @@ public final class ImmunizationBench {
     long seed = Long.parseLong(opts.getOrDefault("seed", "7"));
     System.out.printf("machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     if (opts.containsKey("url")) {
+      BenchAuth.forUrl(opts.get("url"), opts);
       new ImmunizationBench(opts.get("url")).run(children, doses, clients, queries, seed, null);
       return;
     }

@@ -36,6 +36,7 @@ public final class TerminologyBench {
     List<String> codes = divisionCodes();
     System.out.printf("machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     if (opts.containsKey("url")) {
+      BenchAuth.forUrl(opts.get("url"), opts);
       run(new HubHttp(opts.get("url")), codes, lookups, concurrency, expands);
       return;
     }

@@ -96,6 +96,7 @@ public final class WholeLifeBench {
     System.out.printf("machine: %d cores, %d MiB RAM, java %s%n", Runtime.getRuntime().availableProcessors(),
         totalMemoryMiB(), System.getProperty("java.version"));
     if (opts.containsKey("url")) {
+      BenchAuth.forUrl(opts.get("url"), opts);
       new WholeLifeBench(opts.get("url")).run(o, null);
       return;
     }

@@ -74,6 +74,26 @@ class CrashRecoveryIT {
       HttpResponse<String> observations = http.get("/Observation?_summary=count");
       int total = Integer.parseInt(observations.body().replaceAll("(?s).*\"total\":(\\d+).*", "$1"));
       assertTrue(total >= acknowledged.size(), "every acknowledged transaction kept its Observation");
+
+      // every acknowledged transaction has its audit entry: recorded before the answer, so the
+      // kill cannot lose it; written as an AuditEvent by the restarted hub (a killed request
+      // that was never answered may have one too, hence at least)
+      String audited = "/AuditEvent?agent-name=" + BenchAuth.CLIENT + "&subtype="
+          + URLEncoder.encode("http://hl7.org/fhir/restful-interaction|transaction", StandardCharsets.UTF_8)
+          + "&_summary=count";
+      long auditDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      int events = 0;
+      while (System.nanoTime() < auditDeadline) {
+        HttpResponse<String> r = http.get(audited);
+        assertEquals(200, r.statusCode(), r.body());
+        events = Integer.parseInt(r.body().replaceAll("(?s).*\"total\":(\\d+).*", "$1"));
+        if (events >= acknowledged.size()) {
+          break;
+        }
+        Thread.sleep(500);
+      }
+      assertTrue(events >= acknowledged.size(),
+          "every acknowledged transaction is audited: " + events + " AuditEvents for " + acknowledged.size());
     }
   }
 

@@ -36,6 +36,7 @@ class HisCrashRecoveryIT {
     Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
     HubProcess first = new HubProcess(JAR, data, List.of());
     first.start(Duration.ofMinutes(3));
+    BenchAuth.registerHospital(first.rootUrl(), "CRASH_HOSP");
     AtomicInteger next = new AtomicInteger();
     ExecutorService senders = Executors.newFixedThreadPool(4);
     for (int c = 0; c < 4; c++) {

@@ -14,7 +14,23 @@ public record HubProperties(
     @DefaultValue Mllp mllp,
     @DefaultValue Hl7v2 hl7v2,
     @DefaultValue Cards cards,
-    @DefaultValue Records records) {
+    @DefaultValue Records records,
+    @DefaultValue Security security) {
+
+  /**
+   * @param enabled authentication, authorization and audit; false only for development and
+   *     benchmarks (a warning is logged at every start)
+   * @param issuer an external OpenID provider whose access tokens the hub also accepts (its
+   *     tokens carry the claims {@code roles}, {@code institution}, {@code division},
+   *     {@code fhirUser}, {@code patient}); empty = only the hub's own authorization server
+   * @param publicUrl the hub's base URL as clients reach it (issuer of its tokens, token URL in
+   *     the bootstrap file and the SMART discovery); empty = taken from each request, and
+   *     {@code http://localhost:<port>} in the bootstrap file
+   */
+  public record Security(
+      @DefaultValue("true") boolean enabled,
+      String issuer,
+      String publicUrl) {}
 
   /**
    * @param unmergeGracePeriod how long after a merge of two records it may still be undone
@@ -55,13 +71,15 @@ public record HubProperties(
    * @param port MLLP port
    * @param maxConnections concurrent MLLP connections accepted (one thread each)
    * @param maxMessageSize largest MLLP frame read; a larger one resets the connection
+   * @param trustedNetworks address ranges plain MLLP is accepted from (with security on)
    */
   public record Mllp(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("0.0.0.0") String host,
       @DefaultValue("2575") int port,
       @DefaultValue("64") int maxConnections,
-      @DefaultValue("64MB") DataSize maxMessageSize) {}
+      @DefaultValue("64MB") DataSize maxMessageSize,
+      @DefaultValue({"127.0.0.0/8", "::1"}) java.util.List<String> trustedNetworks) {}
 
   /**
    * @param defaultCharset charset of a message whose MSH-18 is empty and whose sender has none

@@ -77,14 +77,79 @@ public abstract class HubIntegrationTest {
 
   @LocalServerPort protected int port;
 
-  protected final HttpClient http = HttpClient.newHttpClient();
+  /**
+   * The client the functional tests act as: a provincial integration client holding the
+   * hospital, card-issuer, public-health and operator roles without being bound to one
+   * institution or division, reading records as an operator with a stated break-glass reason
+   * (so every read of theirs is in the audit trail as such). What each role may do on its own is
+   * {@code SecurityIT}'s subject.
+   */
+  protected static final String TEST_CLIENT = "it-integration";
+  protected static final String BREAK_GLASS_REASON = "integration test of the hub's features";
+  private static final java.util.Map<Integer, cn.healthcard.hub.security.client.HubTokenClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  protected final HttpClient http = new cn.healthcard.hub.security.client.BearerHttpClient(() -> java.util.Map.of(
+      "Authorization", "Bearer " + testToken(),
+      "X-Break-Glass-Reason", BREAK_GLASS_REASON));
+
+  protected cn.healthcard.hub.security.client.HubTokenClient clients() {
+    return CLIENTS.computeIfAbsent(port, p -> new cn.healthcard.hub.security.client.HubTokenClient("http://localhost:" + p, DATA_DIR));
+  }
+
+  protected String testToken() {
+    return clients().tokenFor(TEST_CLIENT, java.util.Map.of(
+        "roles", java.util.List.of("hospital", "card-issuer", "public-health", "operator")));
+  }
+
+  private static final java.util.Set<String> HOSPITALS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Registers an HL7 v2 sending facility (MSH-4) as a hospital of the card platform, once: the
+   * hub accepts HL7 v2 only from registered hospitals.
+   */
+  protected void registerHospital(String facility) {
+    if (HOSPITALS.contains(facility)) {
+      return;
+    }
+    HttpResponse<String> saved = clients().registerInstitution(facility, "hospital");
+    if (saved.statusCode() != 200) {
+      throw new IllegalStateException("registering hospital " + facility + ": " + saved.statusCode() + " " + saved.body());
+    }
+    HOSPITALS.add(facility);
+  }
+
+  /** The sending facility (MSH-4.1, else MSH-4.2) of an ER7 message, or null when it has none. */
+  protected static String sendingFacility(byte[] message) {
+    String text = new String(message, java.nio.charset.StandardCharsets.ISO_8859_1);
+    if (!text.startsWith("MSH") || text.length() < 8) {
+      return null;
+    }
+    String[] fields = text.split("\r", 2)[0].split(java.util.regex.Pattern.quote(String.valueOf(text.charAt(3))), -1);
+    if (fields.length < 4) {
+      return null;
+    }
+    String[] components = fields[3].split(java.util.regex.Pattern.quote(String.valueOf(text.charAt(4))), -1);
+    String facility = !components[0].isBlank() ? components[0] : components.length > 1 ? components[1] : "";
+    return facility.matches("[A-Za-z0-9._-]{1,64}") ? facility : null;
+  }
 
   protected String base() {
     return "http://localhost:" + port + "/fhir";
   }
 
   protected IGenericClient client() {
-    return FHIR.newRestfulGenericClient(base());
+    IGenericClient client = FHIR.newRestfulGenericClient(base());
+    client.registerInterceptor(new ca.uhn.fhir.rest.client.api.IClientInterceptor() {
+      @Override
+      public void interceptRequest(ca.uhn.fhir.rest.client.api.IHttpRequest request) {
+        request.addHeader("Authorization", "Bearer " + testToken());
+        request.addHeader("X-Break-Glass-Reason", BREAK_GLASS_REASON);
+      }
+
+      @Override
+      public void interceptResponse(ca.uhn.fhir.rest.client.api.IHttpResponse response) {}
+    });
+    return client;
   }
 
   protected HttpResponse<String> get(String pathAndQuery) {

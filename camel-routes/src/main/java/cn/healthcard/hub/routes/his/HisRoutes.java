@@ -29,6 +29,9 @@ public final class HisRoutes extends RouteBuilder {
   public static final String INBOX_ID = "HubInboxId";
   public static final String ACK_BYTES = "HubAck";
   public static final String ACK_CHARSET = "HubAckCharset";
+  /** Set by the HTTP endpoint: the client's address and the institution its token is bound to. */
+  public static final String REMOTE_ADDRESS = "HubRemoteAddress";
+  public static final String BOUND_INSTITUTION = "HubBoundInstitution";
 
   /** Settings the routes need; the server binds them from {@code hub.mllp.*} and {@code hub.hl7v2.*}. */
   public record Settings(
@@ -76,7 +79,8 @@ public final class HisRoutes extends RouteBuilder {
               + "&maxBufferSize=" + settings.mllpMaxMessageBytes())
           .routeId("his-mllp-in")
           .errorHandler(noErrorHandler())
-          .process(exchange -> receive(exchange, "mllp"))
+          .process(exchange -> receive(exchange, new SenderPolicy.Sender("mllp",
+              remoteHost(exchange.getIn().getHeader(MllpConstants.MLLP_REMOTE_ADDRESS, String.class)), null)))
           .setProperty(MllpConstants.MLLP_ACKNOWLEDGEMENT, exchangeProperty(ACK_BYTES))
           // the row is durable: hand it to the workers without holding the ACK back
           .wireTap("direct:his-enqueue");
@@ -85,7 +89,9 @@ public final class HisRoutes extends RouteBuilder {
     from(HTTP_IN)
         .routeId("his-http-in")
         .errorHandler(noErrorHandler())
-        .process(exchange -> receive(exchange, "http"))
+        .process(exchange -> receive(exchange, new SenderPolicy.Sender("http",
+            exchange.getIn().getHeader(REMOTE_ADDRESS, String.class),
+            exchange.getIn().getHeader(BOUND_INSTITUTION, String.class))))
         .wireTap("direct:his-enqueue")
         .setBody(exchangeProperty(ACK_BYTES))
         .setHeader(ACK_CHARSET, exchangeProperty(ACK_CHARSET));
@@ -142,8 +148,21 @@ public final class HisRoutes extends RouteBuilder {
             .to("direct:his-enqueue");
   }
 
-  private void receive(Exchange exchange, String channel) {
-    Hl7v2Intake.Receipt receipt = intake.receive(exchange.getIn().getBody(byte[].class), channel);
+  /** "/127.0.0.1:53211" or "/[0:0:0:0:0:0:0:1]:53211" (a socket address as text) to the host. */
+  static String remoteHost(String address) {
+    if (address == null) {
+      return null;
+    }
+    String host = address.substring(address.indexOf('/') + 1);
+    if (host.startsWith("[") && host.indexOf(']') > 0) {
+      return host.substring(1, host.indexOf(']'));
+    }
+    int colon = host.lastIndexOf(':');
+    return colon > 0 && host.indexOf(':') == colon ? host.substring(0, colon) : host;
+  }
+
+  private void receive(Exchange exchange, SenderPolicy.Sender sender) {
+    Hl7v2Intake.Receipt receipt = intake.receive(exchange.getIn().getBody(byte[].class), sender);
     exchange.setProperty(ACK_BYTES, receipt.ack());
     exchange.setProperty(ACK_CHARSET, receipt.charset().name());
     OptionalLong id = receipt.inboxId();

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +43,18 @@ public final class Hl7v2Intake {
   private final HisMetrics metrics;
   private final Clock clock;
   private final HisQueries queries;
+  private final SenderPolicy senders;
 
   public Hl7v2Intake(
       Hl7v2Inbound inbound, HisInbox inbox, SenderCharsets charsets, HisMetrics metrics, Clock clock,
       HisQueries queries) {
+    this(inbound, inbox, charsets, metrics, clock, queries, SenderPolicy.OPEN);
+  }
+
+  public Hl7v2Intake(
+      Hl7v2Inbound inbound, HisInbox inbox, SenderCharsets charsets, HisMetrics metrics, Clock clock,
+      HisQueries queries, SenderPolicy senders) {
+    this.senders = senders;
     this.inbound = inbound;
     this.inbox = inbox;
     this.charsets = charsets;
@@ -55,15 +64,19 @@ public final class Hl7v2Intake {
   }
 
   public Receipt receive(byte[] raw, String channel) {
+    return receive(raw, new SenderPolicy.Sender(channel, null, null));
+  }
+
+  public Receipt receive(byte[] raw, SenderPolicy.Sender sender) {
     long started = System.nanoTime();
     try {
-      return receive(raw);
+      return receiveFrom(raw, sender);
     } finally {
-      metrics.ackTime(channel, Duration.ofNanos(System.nanoTime() - started));
+      metrics.ackTime(sender.channel(), Duration.ofNanos(System.nanoTime() - started));
     }
   }
 
-  private Receipt receive(byte[] raw) {
+  private Receipt receiveFrom(byte[] raw, SenderPolicy.Sender from) {
     InboundResult result = inbound.process(raw, charsets.forMessage(raw), AckContext.of(OffsetDateTime.now(clock), ""));
     if (result instanceof Rejected rejected) {
       String sender = rejected.key().map(k -> k.sendingFacility()).orElse(null);
@@ -72,6 +85,16 @@ public final class Hl7v2Intake {
           PlainTokens.plain(rejected.key().map(k -> k.controlId()).orElse(null), "?"),
           PlainTokens.plain(sender, "?"), rejected.ackCode(), rejected.errors().size());
       return new Receipt(rejected.ackBytes(), rejected.charset(), OptionalLong.empty());
+    }
+    String facility = result instanceof Query q ? q.key().sendingFacility()
+        : ((Accepted) result).key().sendingFacility();
+    Charset charset = result instanceof Query q ? q.charset() : ((Accepted) result).charset();
+    Optional<String> refused = senders.refusal(facility, from);
+    if (refused.isPresent()) {
+      metrics.count(facility, null, Outcome.REJECTED);
+      log.warn("HL7 v2 message from {} over {} refused: {}", PlainTokens.plain(facility, "?"), from.channel(),
+          refused.get());
+      return new Receipt(refusedSender(raw, charset, refused.get()), charset, OptionalLong.empty());
     }
     if (result instanceof Query query) {
       return answer(query);
@@ -112,6 +135,15 @@ public final class Hl7v2Intake {
       metrics.count(sender, type, Outcome.ERROR);
       return new Receipt(query.ackBytes(), query.charset(), OptionalLong.empty());
     }
+  }
+
+  private byte[] refusedSender(byte[] raw, Charset charset, String reason) {
+    String ack = Hl7v2Ack.build(
+        RawHeader.read(new String(raw, charset)),
+        AckCode.AR,
+        List.of(Hl7Error.reject(ErrorCode.TABLE_VALUE_NOT_FOUND, ErrorLocation.msh(4), reason)),
+        AckContext.of(OffsetDateTime.now(clock), ""));
+    return Hl7v2Decoder.encode(ack, charset);
   }
 
   private byte[] internalError(byte[] raw, Accepted accepted) {

@@ -14,6 +14,7 @@ import cn.healthcard.hub.cards.registry.CardRegistry;
 import cn.healthcard.hub.cards.registry.CardType;
 import cn.healthcard.hub.cards.registry.Channel;
 import cn.healthcard.hub.cards.registry.InvalidCardRequest;
+import cn.healthcard.hub.cards.registry.NotAuthorised;
 import cn.healthcard.hub.cards.registry.NumberHeldByAnotherPatient;
 import cn.healthcard.hub.cards.review.BatchReviews;
 import cn.healthcard.hub.cards.review.ReviewDecision;
@@ -50,6 +51,7 @@ public class CardOperations {
   private final CardVerification verification;
   private final CardHolders holders;
   private final RequestVerifier signatures;
+  private final CardCallers callers;
 
   public CardOperations(
       CardRegistry registry,
@@ -57,7 +59,9 @@ public class CardOperations {
       BatchReviews reviews,
       CardVerification verification,
       CardHolders holders,
-      RequestVerifier signatures) {
+      RequestVerifier signatures,
+      CardCallers callers) {
+    this.callers = callers;
     this.registry = registry;
     this.issuance = issuance;
     this.reviews = reviews;
@@ -92,6 +96,11 @@ public class CardOperations {
                       .orElseThrow(
                           () -> new InvalidCardRequest("Parameters.parameter[cardType]", "adult or child"));
           String signedBy = verifySignature(request);
+          String issuingInstitution = institution == null ? null : institution.getValue();
+          Optional<String> bound = callers.boundInstitution(request);
+          if (bound.isPresent() && issuingInstitution != null && !bound.get().equals(issuingInstitution)) {
+            throw new NotAuthorised("this client issues cards for institution " + bound.get() + " only");
+          }
           CardIssuance.Issued issued =
               issuance.issue(
                   new CardIssuance.Request(
@@ -136,6 +145,14 @@ public class CardOperations {
               && (reason == null || reason.isEmpty())) {
             throw new InvalidCardRequest(
                 "Parameters.parameter[reason]", "a reason is required for '" + resolved.code() + "'");
+          }
+          Optional<String> bound = callers.boundInstitution(request);
+          if (bound.isPresent()) {
+            Card card = registry.current(number)
+                .orElseThrow(() -> new CardNotFound("no card is registered for this card number"));
+            if (!bound.get().equals(card.institution())) {
+              throw new NotAuthorised("this client changes cards of institution " + bound.get() + " only");
+            }
           }
           Card after =
               registry.apply(
@@ -272,13 +289,9 @@ public class CardOperations {
         .keyId();
   }
 
-  /** Who did it: until security lands, the institution or operator the client says it is. */
-  static String actor(RequestDetails request) {
-    String declared = request == null ? null : request.getHeader("X-Hub-Actor");
-    if (declared != null && !declared.isBlank() && declared.length() <= 128) {
-      return declared.trim();
-    }
-    return "unauthenticated-client";
+  /** Who did it: the client the access token names. */
+  String actor(RequestDetails request) {
+    return callers.actor(request);
   }
 
   static String cardNumber(StringType cardNumber) {

@@ -6,12 +6,14 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import cn.healthcard.hub.cards.production.ProductionBatches;
 import cn.healthcard.hub.cards.registry.InvalidCardRequest;
+import cn.healthcard.hub.cards.registry.NotAuthorised;
 import cn.healthcard.hub.cards.statistics.CardStatistics;
 import cn.healthcard.hub.cards.statistics.CardStatistics.Dimension;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeType;
@@ -26,10 +28,12 @@ import org.hl7.fhir.r4.model.UnsignedIntType;
 public class CardPlatformOperations {
   private final CardStatistics statistics;
   private final ProductionBatches batches;
+  private final CardCallers callers;
 
-  public CardPlatformOperations(CardStatistics statistics, ProductionBatches batches) {
+  public CardPlatformOperations(CardStatistics statistics, ProductionBatches batches, CardCallers callers) {
     this.statistics = statistics;
     this.batches = batches;
+    this.callers = callers;
   }
 
   /**
@@ -43,11 +47,13 @@ public class CardPlatformOperations {
   public Parameters cardStatistics(
       @OperationParam(name = "of", min = 0) CodeType of,
       @OperationParam(name = "by", min = 0) CodeType by,
-      @OperationParam(name = "division", min = 0) StringType division,
+      @OperationParam(name = "division", min = 0) StringType asked,
       @OperationParam(name = "status", min = 0) CodeType status,
       @OperationParam(name = "channel", min = 0) CodeType channel,
       @OperationParam(name = "from", min = 0) DateType from,
-      @OperationParam(name = "to", min = 0) DateType to) {
+      @OperationParam(name = "to", min = 0) DateType to,
+      RequestDetails request) {
+    StringType division = withinBoundDivision(asked, request);
     return CardOutcomes.call(
         () -> {
           String what = of == null || of.isEmpty() ? "cards" : of.getValue();
@@ -101,7 +107,7 @@ public class CardPlatformOperations {
           int max = limit == null || limit.isEmpty() ? 10_000 : limit.getValue();
           Parameters out = new Parameters();
           batches
-              .createBatch(max, CardOperations.actor(request))
+              .createBatch(max, callers.actor(request))
               .ifPresentOrElse(
                   batch -> {
                     out.addParameter().setName("batch").setValue(new StringType(batch.id().toString()));
@@ -137,7 +143,7 @@ public class CardPlatformOperations {
                 "Parameters.parameter[file]", "the result file is required as an Attachment with data");
           }
           ProductionBatches.ResultSummary summary =
-              batches.applyResult(file.getData(), CardOperations.actor(request));
+              batches.applyResult(file.getData(), callers.actor(request));
           Parameters out = new Parameters();
           out.addParameter().setName("alreadyApplied").setValue(new org.hl7.fhir.r4.model.BooleanType(summary.alreadyApplied()));
           out.addParameter().setName("produced").setValue(new UnsignedIntType(summary.produced()));
@@ -197,5 +203,21 @@ public class CardPlatformOperations {
         .setContentType("text/csv; charset=utf-8")
         .setData(content)
         .setTitle("card-batch-" + batchId + ".csv");
+  }
+
+  /** A caller bound to a division sees its own division's figures, or those of a part of it. */
+  private StringType withinBoundDivision(StringType asked, RequestDetails request) {
+    Optional<String> bound = callers.boundDivision(request);
+    if (bound.isEmpty()) {
+      return asked;
+    }
+    if (asked == null || asked.isEmpty()) {
+      return new StringType(bound.get());
+    }
+    String prefix = cn.healthcard.hub.terminology.division.Divisions.prefix(asked.getValue()).orElse(asked.getValue());
+    if (!prefix.startsWith(bound.get())) {
+      throw CardOutcomes.translate(new NotAuthorised("this client sees statistics of division " + bound.get() + " only"));
+    }
+    return asked;
   }
 }

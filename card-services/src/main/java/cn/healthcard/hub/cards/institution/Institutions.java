@@ -26,7 +26,8 @@ import javax.sql.DataSource;
  * never cached (an institution registered elsewhere is found at once); the cache is bounded.
  */
 public class Institutions {
-  public static final Set<String> KINDS = Set.of("bank-branch", "kiosk", "service-point", "card-factory", "household-registration");
+  public static final Set<String> KINDS =
+      Set.of("bank-branch", "kiosk", "service-point", "card-factory", "household-registration", "hospital");
   /** How long an institution read from the table is trusted without reading it again. */
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
   /** At most this many institutions are cached; the least recently used go first. */

@@ -38,7 +38,7 @@ class CardPlatformOperationsTest {
       update.setObject(1, card.id());
       update.executeUpdate();
     }
-    operations = new CardPlatformOperations(new CardStatistics(TestDatabase.dataSource()), null);
+    operations = new CardPlatformOperations(new CardStatistics(TestDatabase.dataSource()), null, CardCallers.UNSECURED);
   }
 
   private String total(String from, String to) {
@@ -50,7 +50,8 @@ class CardPlatformOperationsTest {
             null,
             null,
             from == null ? null : new DateType(from),
-            to == null ? null : new DateType(to));
+            to == null ? null : new DateType(to),
+            null);
     return out.getParameter("total").getValue().primitiveValue();
   }
 

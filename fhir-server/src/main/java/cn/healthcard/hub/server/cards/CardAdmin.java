@@ -18,7 +18,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -31,7 +30,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/admin/cards")
 public class CardAdmin {
   /** Who the operator is, recorded as the actor of an operator action. */
-  public static final String OPERATOR_HEADER = "X-Hub-Operator";
 
   private final Institutions institutions;
   private final cn.healthcard.hub.cards.national.NationalRegistrationOutbox outbox;
@@ -58,14 +56,13 @@ public class CardAdmin {
   /**
    * Releases a card the national registry's conflict put on hold, back to the status it was held
    * from, and asks the national registry again (its conflicting registration is requeued in the
-   * same transaction). The reason is required; the operator is {@value #OPERATOR_HEADER}.
+   * same transaction). The reason is required; the operator is the client of the access token.
    * Answers 200 with the card's id and status, 404 for an unknown number, 409 when the card is
    * not on hold, 422 for a bad number or a missing reason.
    */
   @PostMapping("/release-hold")
   public ResponseEntity<Map<String, Object>> releaseHold(
-      @RequestBody(required = false) ReleaseHoldBody body,
-      @RequestHeader(value = OPERATOR_HEADER, required = false) String operator) {
+      @RequestBody(required = false) ReleaseHoldBody body) {
     String number;
     try {
       number = ResidentIdNumber.parse(body == null ? null : body.cardNumber()).value();
@@ -75,10 +72,8 @@ public class CardAdmin {
     if (body == null || body.reason() == null || body.reason().isBlank()) {
       return error(422, "reason", "an operator releasing a hold must give the reason");
     }
-    String actor =
-        operator == null || operator.isBlank() || operator.length() > 128
-            ? "operator"
-            : "operator " + operator.trim();
+    String actor = "operator " + cn.healthcard.hub.security.Callers.current()
+        .map(cn.healthcard.hub.security.Caller::actor).orElse("(security off)");
     try {
       Card released = registry.apply(number, CardEvent.RELEASE_HOLD, actor, body.reason().trim(), null);
       return ResponseEntity.ok(

@@ -3,7 +3,9 @@ package cn.healthcard.hub.server.cards;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import cn.healthcard.hub.cards.fhir.CardCallers;
 import cn.healthcard.hub.cards.fhir.CardOperations;
+import cn.healthcard.hub.server.security.TokenCardCallers;
 import cn.healthcard.hub.cards.fhir.CardPlatformOperations;
 import cn.healthcard.hub.cards.ca.HealthCa;
 import cn.healthcard.hub.cards.hsm.Hsm;
@@ -169,11 +171,13 @@ public class CardsConfig {
       FhirCardHolders holders,
       RequestVerifier signatures,
       CardStatistics statistics,
-      ProductionBatches batches) {
+      ProductionBatches batches,
+      HubProperties hub) {
+    CardCallers callers = hub.security().enabled() ? new TokenCardCallers() : CardCallers.UNSECURED;
     return () -> {
       server.registerProvider(
-          new CardOperations(registry, issuance, reviews, verification, holders, signatures));
-      server.registerProvider(new CardPlatformOperations(statistics, batches));
+          new CardOperations(registry, issuance, reviews, verification, holders, signatures, callers));
+      server.registerProvider(new CardPlatformOperations(statistics, batches, callers));
     };
   }
 }

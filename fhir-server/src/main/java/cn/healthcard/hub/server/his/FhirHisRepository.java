@@ -57,7 +57,9 @@ public final class FhirHisRepository implements HisRepository {
       JdbcHisInbox inbox,
       EventTimes eventTimes,
       EntityManager entityManager,
-      BirthReportIntake births) {
+      BirthReportIntake births,
+      HisStoreAudit audit) {
+    this.audit = audit;
     this.entityManager = entityManager;
     this.births = births;
     this.transactions = transactions;
@@ -73,6 +75,7 @@ public final class FhirHisRepository implements HisRepository {
 
   private final DuplicateDoses duplicateDoses;
   private final BirthReportIntake births;
+  private final HisStoreAudit audit;
 
   /** Attempts when concurrent messages create the same Organization, Location or Patient. */
   private static final int CONFLICT_ATTEMPTS = 5;
@@ -116,7 +119,12 @@ public final class FhirHisRepository implements HisRepository {
       // HAPI runs its transaction-processing hooks only for top-level transactions
       births.prepare(transaction);
       // nested: HAPI joins this transaction, so the write and the inbox status commit together
-      systemDao.transactionNested(new SystemRequestDetails(), transaction);
+      // the sending facility treats the patients of its messages (read access for its clinicians)
+      SystemRequestDetails writer = new SystemRequestDetails();
+      writer.getUserData().put(cn.healthcard.hub.server.security.CareRelationshipRecorder.WRITING_INSTITUTION,
+          message.key().sendingFacility());
+      Bundle response = systemDao.transactionNested(writer, transaction);
+      audit.stored(message, response);
       if (!merges) {
         inbox.markStored(inboxId);
       }

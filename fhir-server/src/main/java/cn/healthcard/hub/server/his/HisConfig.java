@@ -45,11 +45,15 @@ public class HisConfig {
   @Bean
   public Hl7v2Intake hl7v2Intake(
       Hl7v2Inbound inbound, JdbcHisInbox inbox, HisMetrics metrics, HubProperties hub,
-      DaoRegistry daos, MatchUrlService matchUrls, cn.healthcard.hub.terminology.nip.NipForecaster forecaster) {
+      DaoRegistry daos, MatchUrlService matchUrls, cn.healthcard.hub.terminology.nip.NipForecaster forecaster,
+      cn.healthcard.hub.cards.institution.Institutions institutions) {
     SenderCharsets charsets = new SenderCharsets(hub.hl7v2().defaultCharset(), hub.hl7v2().senderCharsets());
+    cn.healthcard.hub.routes.his.SenderPolicy senders = hub.security().enabled()
+        ? new cn.healthcard.hub.server.security.RegisteredHospitalSenders(institutions, hub.mllp().trustedNetworks())
+        : cn.healthcard.hub.routes.his.SenderPolicy.OPEN;
     return new Hl7v2Intake(inbound, inbox, charsets, metrics, Clock.systemDefaultZone(),
         new cn.healthcard.hub.server.immunization.ImmunizationQueryResponder(
-            daos, matchUrls, forecaster, Clock.systemDefaultZone()));
+            daos, matchUrls, forecaster, Clock.systemDefaultZone()), senders);
   }
 
   @Bean
@@ -62,9 +66,11 @@ public class HisConfig {
       JdbcHisInbox inbox,
       DataSource dataSource,
       EntityManager entityManager,
-      cn.healthcard.hub.server.births.BirthReportIntake births) {
+      cn.healthcard.hub.server.births.BirthReportIntake births,
+      org.springframework.beans.factory.ObjectProvider<HisStoreAudit> audit) {
     return new FhirHisRepository(new TransactionTemplate(transactionManager), systemDao, daoRegistry,
-        matchUrls, replaceReferences, inbox, new EventTimes(dataSource), entityManager, births);
+        matchUrls, replaceReferences, inbox, new EventTimes(dataSource), entityManager, births,
+        audit.getIfAvailable(() -> HisStoreAudit.NONE));
   }
 
   @Bean

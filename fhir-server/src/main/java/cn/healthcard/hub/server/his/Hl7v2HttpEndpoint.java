@@ -24,8 +24,15 @@ public class Hl7v2HttpEndpoint {
   }
 
   @PostMapping(path = "/hl7v2", consumes = MediaType.ALL_VALUE)
-  public ResponseEntity<byte[]> receive(@RequestBody(required = false) byte[] body) {
-    Exchange exchange = producer.request(HisRoutes.HTTP_IN, e -> e.getIn().setBody(body == null ? new byte[0] : body));
+  public ResponseEntity<byte[]> receive(
+      @RequestBody(required = false) byte[] body, jakarta.servlet.http.HttpServletRequest request) {
+    String bound = cn.healthcard.hub.security.Callers.current()
+        .map(cn.healthcard.hub.security.Caller::institution).orElse(null);
+    Exchange exchange = producer.request(HisRoutes.HTTP_IN, e -> {
+      e.getIn().setBody(body == null ? new byte[0] : body);
+      e.getIn().setHeader(HisRoutes.REMOTE_ADDRESS, request.getRemoteAddr());
+      e.getIn().setHeader(HisRoutes.BOUND_INSTITUTION, bound);
+    });
     if (exchange.getException() != null) {
       throw new IllegalStateException("HL7 v2 intake failed", exchange.getException());
     }

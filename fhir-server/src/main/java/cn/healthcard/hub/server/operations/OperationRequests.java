@@ -8,10 +8,11 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 public final class OperationRequests {
   private OperationRequests() {}
 
-  /** Who did it: until security lands, the person or system the client says it is ({@code X-Hub-Actor}). */
+  /** Who did it: the client (and practitioner) the access token names. */
   public static String actor(RequestDetails request) {
-    String declared = request == null ? null : request.getHeader("X-Hub-Actor");
-    return declared == null || declared.isBlank() ? "unidentified client" : declared.strip();
+    return cn.healthcard.hub.security.fhir.RequestCallers.of(request)
+        .map(cn.healthcard.hub.security.Caller::actor)
+        .orElse("unauthenticated client");
   }
 
   /** A 422 whose one issue has {@code type}, the reason and the failing element as its expression. */

@@ -129,7 +129,8 @@ class NationalRegistrationIT extends CardsIntegrationTest {
     assertThat(value(status, "status")).isEqualTo("active");
     var last = status.getParameters("history").get(status.getParameters("history").size() - 1);
     assertThat(CardLifecycleIT.part(last, "event")).isEqualTo("release-hold");
-    assertThat(CardLifecycleIT.part(last, "actor")).isEqualTo("operator ops-zhang");
+    // the operator is the client of the access token, not the X-Hub-Operator header sent alongside
+    assertThat(CardLifecycleIT.part(last, "actor")).isEqualTo("operator client:" + TEST_CLIENT);
     assertThat(CardLifecycleIT.part(last, "reason")).isEqualTo("resolved with province 11");
 
     HttpResponse<String> notHeld = releaseHold(number, "{\"reason\":\"again\"}");

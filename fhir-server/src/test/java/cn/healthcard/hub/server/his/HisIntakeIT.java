@@ -163,6 +163,7 @@ class HisIntakeIT extends HisIntegrationTest {
 
   @Test
   void garbageStillGetsAnAckAndTheConnectionStaysUsable() throws Exception {
+    registerHospital("HOSP_A");
     try (MllpClient client = new MllpClient("localhost", MLLP_PORT, Duration.ofSeconds(30))) {
       String ack = new String(client.send("this is not HL7".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
       assertThat(msa1(ack)).isIn("AR", "AE");
@@ -175,6 +176,7 @@ class HisIntakeIT extends HisIntegrationTest {
 
   @Test
   void httpEndpointAnswersWithTheAck() throws Exception {
+    registerHospital("HOSP_H");
     String card = IdentityNumbers.next(LocalDate.of(2001, 2, 3));
     String controlId = controlId();
     HttpResponse<String> response = http.send(
@@ -204,6 +206,7 @@ class HisIntakeIT extends HisIntegrationTest {
 
   @Test
   void thirtyTwoConcurrentConnectionsAreAllServed() throws Exception {
+    registerHospital("HOSP_C");
     int connections = 32;
     ExecutorService pool = Executors.newFixedThreadPool(connections);
     List<Future<List<String>>> results = new ArrayList<>();

@@ -21,6 +21,10 @@ abstract class HisIntegrationTest extends HubIntegrationTest {
 
   /** One message over a fresh MLLP connection; the raw ACK frame. */
   protected byte[] sendMllp(byte[] message) throws Exception {
+    String facility = sendingFacility(message);
+    if (facility != null) {
+      registerHospital(facility);
+    }
     try (MllpClient client = new MllpClient("localhost", MLLP_PORT, Duration.ofSeconds(30))) {
       return client.send(message);
     }

@@ -23,6 +23,7 @@ class MllpFuzzIT extends HubIntegrationTest {
   @Test
   void everyMutatedMessageGetsAnAckAndTheHubKeepsServing() throws Exception {
     Random random = new Random(20261126);
+    registerHospital("HOSP_F");
     int aa = 0;
     int other = 0;
     try (MllpClient client = new MllpClient("localhost", MLLP_PORT, Duration.ofSeconds(30))) {

@@ -168,7 +168,8 @@ class RecordManagementIT extends HubIntegrationTest {
     assertThat(read(Patient.class, patient + "/_history/1").getManagingOrganization().getReference()).isEqualTo(from);
     Provenance provenance = (Provenance) search("Provenance?target=" + patient + "/_history/2").getEntryFirstRep().getResource();
     assertThat(provenance.getActivity().getCodingFirstRep().getCode()).isEqualTo("transfer-out");
-    assertThat(provenance.getAgentFirstRep().getWho().getDisplay()).isEqualTo("dr-wang@clinic-7");
+    // the actor comes from the access token; the X-Hub-Actor header the request also sends is ignored
+    assertThat(provenance.getAgentFirstRep().getWho().getDisplay()).isEqualTo("client:" + TEST_CLIENT);
     assertThat(provenance.getAgentFirstRep().getOnBehalfOf().getReference()).isEqualTo(from);
     assertThat(provenance.getEntityFirstRep().getWhat().getReference()).isEqualTo(patient + "/_history/1");
     cn.healthcard.hub.server.R4Validation.assertValid(provenance, read(Patient.class, patient));

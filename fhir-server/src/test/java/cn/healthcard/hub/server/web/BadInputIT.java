@@ -79,6 +79,7 @@ class BadInputIT extends HubIntegrationTest {
       out.write(("POST " + uri.getRawPath() + " HTTP/1.1\r\n"
               + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
               + "Content-Type: application/fhir+json\r\n"
+              + "Authorization: Bearer " + testToken() + "\r\n"
               + "Content-Length: " + (65L * 1024 * 1024) + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       byte[] start = new byte[1024];

@@ -1,0 +1,67 @@
+package cn.healthcard.hub.server.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import cn.healthcard.hub.security.Caller;
+import cn.healthcard.hub.security.fhir.CareRelationships;
+import cn.healthcard.hub.security.fhir.PatientOwners;
+import cn.healthcard.hub.security.fhir.RequestCallers;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * An institution that writes to a patient's record (a hospital's REST write, or an HL7 v2
+ * message whose MSH-4 is the institution) treats that patient from then on: the relationship
+ * is recorded in the same database transaction as the write, so a hospital can read back at once
+ * what it has just written.
+ */
+@Interceptor
+public final class CareRelationshipRecorder {
+  /** Set on the request of work done for an institution without a token (the HL7 v2 workers). */
+  public static final String WRITING_INSTITUTION = CareRelationshipRecorder.class.getName() + ".institution";
+  private static final String SEEN = CareRelationshipRecorder.class.getName() + ".seen";
+
+  private final PatientOwners owners;
+  private final CareRelationships care;
+  private final Clock clock;
+
+  public CareRelationshipRecorder(FhirContext fhir, CareRelationships care, Clock clock) {
+    this.owners = new PatientOwners(fhir);
+    this.care = care;
+    this.clock = clock;
+  }
+
+  @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+  public void created(IBaseResource resource, RequestDetails request) {
+    record(resource, request);
+  }
+
+  @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+  public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+    record(resource, request);
+  }
+
+  private void record(IBaseResource resource, RequestDetails request) {
+    if (request == null) {
+      return;
+    }
+    Optional<String> institution = Optional.ofNullable((String) request.getUserData().get(WRITING_INSTITUTION))
+        .or(() -> RequestCallers.of(request).map(Caller::institution));
+    if (institution.isEmpty()) {
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    Set<String> seen = (Set<String>) request.getUserData().computeIfAbsent(SEEN, k -> new HashSet<String>());
+    for (String patientId : owners.of(resource)) {
+      if (seen.add(patientId)) {
+        care.record(institution.get(), patientId, clock.instant());
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package cn.healthcard.hub.security.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.IPreResourceAccessDetails;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
+import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
+
+/**
+ * HAPI's consent interceptor, applied to clients' requests only. The hub's own work (start-up,
+ * workers) reads and writes through request objects that are not always
+ * {@code SystemRequestDetails} and have no REST operation, on which HAPI's interceptor fails; it
+ * has no caller to check anyway.
+ */
+@Interceptor
+public final class ClientConsent {
+  private final ConsentInterceptor consent;
+
+  public ClientConsent(IConsentService service) {
+    this.consent = new ConsentInterceptor(service);
+  }
+
+  /**
+   * Requests whose results are narrowed per resource. Not: the hub's own work, a break-glass
+   * access (it sees everything, audited), an operator reading the audit trail (only operators
+   * may read it at all). HAPI's interceptor also refuses {@code _summary=count} and omits
+   * totals whenever it applies, as a count could reveal what the caller may not see.
+   */
+  private static boolean client(RequestDetails request) {
+    if (request == null || request.getRestOperationType() == null) {
+      return false;
+    }
+    return RequestCallers.of(request)
+        .filter(caller -> !caller.breakingGlass())
+        .filter(caller -> !(caller.has(cn.healthcard.hub.security.Role.OPERATOR)
+            && "AuditEvent".equals(request.getResourceName())))
+        .isPresent();
+  }
+
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+  public void preHandled(RequestDetails request) {
+    if (client(request)) {
+      consent.interceptPreHandled(request);
+    }
+  }
+
+  @Hook(Pointcut.STORAGE_PRECHECK_FOR_CACHED_SEARCH)
+  public boolean cachedSearch(RequestDetails request) {
+    return !client(request) || consent.interceptPreCheckForCachedSearch(request);
+  }
+
+  @Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
+  public void searchRegistered(RequestDetails request, ICachedSearchDetails search) {
+    if (client(request)) {
+      consent.interceptPreSearchRegistered(request, search);
+    }
+  }
+
+  @Hook(Pointcut.STORAGE_PREACCESS_RESOURCES)
+  public void preAccess(RequestDetails request, IPreResourceAccessDetails details) {
+    if (client(request)) {
+      consent.interceptPreAccess(request, details);
+    }
+  }
+
+  @Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
+  public void preShow(RequestDetails request, IPreResourceShowDetails details) {
+    if (client(request)) {
+      consent.interceptPreShow(request, details);
+    }
+  }
+
+  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+  public void outgoing(RequestDetails request, ResponseDetails response) {
+    if (client(request)) {
+      consent.interceptOutgoingResponse(request, response);
+    }
+  }
+
+  @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
+  public void failed(RequestDetails request, BaseServerResponseException exception) {
+    if (client(request)) {
+      consent.requestFailed(request, exception);
+    }
+  }
+
+  @Hook(Pointcut.SERVER_PROCESSING_COMPLETED_NORMALLY)
+  public void succeeded(RequestDetails request) {
+    if (client(request)) {
+      consent.requestSucceeded(request);
+    }
+  }
+}

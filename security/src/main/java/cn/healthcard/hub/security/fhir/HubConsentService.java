@@ -1,0 +1,119 @@
+package cn.healthcard.hub.security.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
+import cn.healthcard.hub.security.Caller;
+import cn.healthcard.hub.security.Role;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * Whose data a caller sees, decided per resource before it leaves the repository (reads,
+ * searches, {@code _include}/{@code _revinclude}, {@code $everything}, history): a resident their
+ * own record; a hospital or clinician the patients their institution treats; a public-health
+ * agency the patients living in its division, and only the public-health resource types. A
+ * resource about no patient (an Organization) passes. A read of a resource the caller may not see
+ * is 403; a search simply does not return it. Break-glass skips these checks (the audit trail
+ * records it with its reason).
+ */
+public final class HubConsentService implements IConsentService {
+  private static final String DECISIONS = HubConsentService.class.getName() + ".decisions";
+
+  private final FhirContext fhir;
+  private final CareRelationships care;
+  private final PatientFacts patients;
+  private final Clock clock;
+  private final PatientOwners owners;
+
+  public HubConsentService(FhirContext fhir, CareRelationships care, PatientFacts patients, Clock clock) {
+    this.fhir = fhir;
+    this.care = care;
+    this.patients = patients;
+    this.clock = clock;
+    this.owners = new PatientOwners(fhir);
+  }
+
+  @Override
+  public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices services) {
+    Optional<Caller> caller = RequestCallers.of(request);
+    if (caller.isEmpty() || caller.get().breakingGlass()) {
+      return ConsentOutcome.AUTHORIZED;
+    }
+    return ConsentOutcome.PROCEED;
+  }
+
+  @Override
+  public ConsentOutcome canSeeResource(
+      RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+    Optional<Caller> found = RequestCallers.of(request);
+    if (found.isEmpty()) {
+      return ConsentOutcome.PROCEED;
+    }
+    Caller caller = found.get();
+    String type = fhir.getResourceType(resource);
+    if (caller.breakingGlass()) {
+      return ConsentOutcome.PROCEED;
+    }
+    for (String patientId : this.owners.of(resource)) {
+      if (!maySee(caller, request, patientId, type)) {
+        return refuse(request, type);
+      }
+    }
+    return ConsentOutcome.PROCEED;
+  }
+
+  private boolean maySee(Caller caller, RequestDetails request, String patientId, String type) {
+    @SuppressWarnings("unchecked")
+    Map<String, Boolean> decisions = (Map<String, Boolean>) request.getUserData()
+        .computeIfAbsent(DECISIONS, k -> new HashMap<String, Boolean>());
+    String key = patientId + "|" + type;
+    Boolean known = decisions.get(key);
+    if (known != null) {
+      return known;
+    }
+    boolean decision = decide(caller, patientId, type);
+    decisions.put(key, decision);
+    return decision;
+  }
+
+  boolean decide(Caller caller, String patientId, String type) {
+    if (caller.has(Role.RESIDENT) && patientId.equals(caller.patient())) {
+      return true;
+    }
+    if ((caller.has(Role.HOSPITAL) || caller.has(Role.CLINICIAN)) && caller.institution() != null
+        && care.treats(caller.institution(), patientId, clock.instant().minus(CareRelationships.WINDOW))) {
+      return true;
+    }
+    if (caller.has(Role.PUBLIC_HEALTH) && ResourceGroups.PUBLIC_HEALTH.contains(type)) {
+      if (caller.division() == null) {
+        return true;
+      }
+      Optional<String> residence = patients.residenceDivision(patientId);
+      return residence.isPresent() && residence.get().startsWith(caller.division());
+    }
+    return false;
+  }
+
+  private static ConsentOutcome refuse(RequestDetails request, String type) {
+    RestOperationTypeEnum operation = request.getRestOperationType();
+    if (operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD
+        || operation == RestOperationTypeEnum.HISTORY_INSTANCE
+        || (("Patient".equals(type))
+            && (operation == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
+                || operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE))) {
+      throw new ForbiddenOperationException(
+          "Access denied: no treatment relationship, division or consent covers this record;"
+              + " a clinician may state a reason in the X-Break-Glass-Reason header");
+    }
+    return ConsentOutcome.REJECT;
+  }
+}

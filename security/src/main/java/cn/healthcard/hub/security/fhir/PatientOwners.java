@@ -1,0 +1,39 @@
+package cn.healthcard.hub.security.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+
+/** The Patient ids a resource is about: itself for a Patient, else the owners of its Patient compartment. */
+public final class PatientOwners {
+  private final FhirContext fhir;
+
+  public PatientOwners(FhirContext fhir) {
+    this.fhir = fhir;
+  }
+
+  public Set<String> of(IBaseResource resource) {
+    Set<String> ids = new LinkedHashSet<>();
+    String type = fhir.getResourceType(resource);
+    if ("Patient".equals(type)) {
+      IIdType id = resource.getIdElement();
+      if (id != null && id.hasIdPart()) {
+        ids.add(id.getIdPart());
+      }
+      return ids;
+    }
+    if (!fhir.getResourceDefinition(resource).getSearchParams().stream()
+        .anyMatch(p -> p.getProvidesMembershipInCompartments() != null
+            && p.getProvidesMembershipInCompartments().contains("Patient"))) {
+      return ids;
+    }
+    for (IIdType owner : fhir.newTerser().getCompartmentOwnersForResource("Patient", resource, Set.of())) {
+      if (owner.hasIdPart() && (!owner.hasResourceType() || "Patient".equals(owner.getResourceType()))) {
+        ids.add(owner.getIdPart());
+      }
+    }
+    return ids;
+  }
+}

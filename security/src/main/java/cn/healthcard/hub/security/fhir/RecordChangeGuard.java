@@ -1,0 +1,59 @@
+package cn.healthcard.hub.security.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import cn.healthcard.hub.security.Caller;
+import cn.healthcard.hub.security.Role;
+import java.time.Clock;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * A hospital bound to an institution changes or deletes only records of patients it treats:
+ * creating an encounter, a result or a registration starts the relationship; updating or
+ * deleting what is already in another institution's patient's record does not. A hospital
+ * client without an institution (a regional platform relaying for its hospitals) is not bound.
+ */
+@Interceptor
+public final class RecordChangeGuard {
+  private final PatientOwners owners;
+  private final CareRelationships care;
+  private final Clock clock;
+
+  public RecordChangeGuard(FhirContext fhir, CareRelationships care, Clock clock) {
+    this.owners = new PatientOwners(fhir);
+    this.care = care;
+    this.clock = clock;
+  }
+
+  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+  public void updating(IBaseResource previous, IBaseResource updated, RequestDetails request) {
+    check(previous, request);
+  }
+
+  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+  public void deleting(IBaseResource resource, RequestDetails request) {
+    check(resource, request);
+  }
+
+  private void check(IBaseResource existing, RequestDetails request) {
+    if (existing == null || request == null || request.getRestOperationType() == null) {
+      return;
+    }
+    Optional<Caller> found = RequestCallers.of(request);
+    if (found.isEmpty() || !found.get().has(Role.HOSPITAL) || found.get().institution() == null) {
+      return;
+    }
+    Caller caller = found.get();
+    for (String patient : owners.of(existing)) {
+      if (!care.treats(caller.institution(), patient, clock.instant().minus(CareRelationships.WINDOW))) {
+        throw new ForbiddenOperationException(
+            "Access denied: this institution does not treat the patient whose record this would change");
+      }
+    }
+  }
+}
