@@ -15,8 +15,12 @@ import java.util.Map;
  * answer, one AuditEvent written in the background). Prints each figure for both and the ratio.
  *
  * <pre>
- * bench/security.sh [--patients 40] [--clients 4] [--lookups 2000] [--concurrency 8]
+ * bench/security.sh [--patients 40] [--clients 4] [--lookups 2000] [--concurrency 8] [--order off,on]
  * </pre>
+ *
+ * {@code --order on,off} runs the secured hub first: the first hub of a run pays the cold machine
+ * (page cache, a class-data archive just written), so comparing both orders separates that from
+ * what security costs.
  */
 public final class SecurityBench {
 
@@ -33,9 +37,19 @@ public final class SecurityBench {
     System.out.printf("machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     HubBench.Workload workload = HubBench.Workload.prepare(patients, 42, 0, work);
 
-    Figures off = run(jar, work.resolve("bench-security-off"), List.of("--hub.security.enabled=false"), workload,
-        clients, lookups, concurrency, false);
-    Figures on = run(jar, work.resolve("bench-security-on"), List.of(), workload, clients, lookups, concurrency, true);
+    boolean securedFirst = opts.getOrDefault("order", "off,on").startsWith("on");
+    Figures off = null;
+    Figures on = null;
+    for (boolean secured : securedFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+      Figures figures = run(jar, work.resolve(secured ? "bench-security-on" : "bench-security-off"),
+          secured ? List.of() : List.of("--hub.security.enabled=false"), workload, clients, lookups, concurrency, secured);
+      if (secured) {
+        on = figures;
+      } else {
+        off = figures;
+      }
+    }
+    System.out.printf("%norder: security %s first%n", securedFirst ? "on" : "off");
 
     System.out.println();
     System.out.printf("%-34s %12s %12s %8s%n", "figure", "security off", "security on", "on/off");

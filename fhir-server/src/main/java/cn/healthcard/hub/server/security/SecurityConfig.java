@@ -288,8 +288,11 @@ public class SecurityConfig {
     @Bean
     public org.springframework.beans.factory.SmartInitializingSingleton auditOperationProvider(
         RestfulServer server, DaoRegistry daos, DataSource dataSource) {
-      return () -> server.registerProvider(
-          new AuditOperations(daos, new JdbcTemplate(dataSource), new AuditChain(daos.getFhirContext())));
+      return () -> {
+        server.registerProvider(
+            new AuditOperations(daos, new JdbcTemplate(dataSource), new AuditChain(daos.getFhirContext())));
+        server.registerProvider(new RestrictionOperations(new JdbcRestrictions(new JdbcTemplate(dataSource))));
+      };
     }
 
     @Bean
@@ -301,7 +304,9 @@ public class SecurityConfig {
       server.registerInterceptor(new FhirAuditCapture(server.getFhirContext(), trail, Clock.systemUTC()));
       server.registerInterceptor(new ClientAuthorization(new HubAuthorizationRules()));
       server.registerInterceptor(new ClientConsent(new HubConsentService(
-          server.getFhirContext(), care, new RepositoryPatientFacts(daos), Clock.systemUTC())));
+          server.getFhirContext(), care, new RepositoryPatientFacts(daos), new JdbcRestrictions(jdbc),
+          Clock.systemUTC())));
+      server.registerInterceptor(new AuthoringInstitutionStamp());
       server.registerInterceptor(new RecordChangeGuard(server.getFhirContext(), care, Clock.systemUTC()));
       server.registerInterceptor(new CareRelationshipRecorder(server.getFhirContext(), care, Clock.systemUTC()));
       server.registerInterceptor(new SmartCapabilityStatement(hub.security().publicUrl()));

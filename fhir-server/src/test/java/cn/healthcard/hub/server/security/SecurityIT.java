@@ -516,6 +516,73 @@ class SecurityIT extends HubIntegrationTest {
         .statusCode()).isEqualTo(403);
   }
 
+  private static org.hl7.fhir.r4.model.Observation observation(String patient, boolean psychiatric) {
+    org.hl7.fhir.r4.model.Observation observation = new org.hl7.fhir.r4.model.Observation();
+    observation.setStatus(org.hl7.fhir.r4.model.Observation.ObservationStatus.FINAL);
+    observation.getCode().setText(psychiatric ? "mental state assessment" : "body weight");
+    observation.setSubject(new Reference(patient));
+    if (psychiatric) {
+      observation.getMeta().addSecurity("http://terminology.hl7.org/CodeSystem/v3-ActCode", "PSY", "psychiatry disorder information sensitivity");
+    }
+    return observation;
+  }
+
+  private static String psyRestriction() {
+    return "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"label\",\"valueCoding\":"
+        + "{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"PSY\"}}]}";
+  }
+
+  @Test
+  @Order(14)
+  void aRestrictedCategoryIsSeenOnlyByItsAuthorTheResidentAndWhoBreaksTheGlass() {
+    org.hl7.fhir.r4.model.Observation forged = observation(shenyangPatient, true);
+    forged.getMeta().addExtension(cn.healthcard.hub.security.fhir.AuthoringInstitution.EXTENSION,
+        new org.hl7.fhir.r4.model.StringType("SEC_HOSP_W"));
+    String psy = create(hospitalX(), forged);
+    String weight = create(hospitalX(), observation(shenyangPatient, false));
+    String w = token("sec-hosp-w", Map.of("role", "hospital", "institution", "SEC_HOSP_W"));
+    org.hl7.fhir.r4.model.Encounter visit = new org.hl7.fhir.r4.model.Encounter();
+    visit.setStatus(org.hl7.fhir.r4.model.Encounter.EncounterStatus.FINISHED);
+    visit.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"));
+    visit.setSubject(new Reference(shenyangPatient));
+    create(w, visit);
+    assertThat(as(w, "GET", "/fhir/" + psy, null).statusCode()).isEqualTo(200);
+
+    String resident = token("sec-resident", Map.of("role", "resident", "patient", shenyangPatient));
+    HttpResponse<String> restricted = as(resident, "POST", "/fhir/Patient/$restrict-access", psyRestriction());
+    assertThat(restricted.statusCode()).as(restricted.body()).isEqualTo(200);
+    assertThat(restricted.body()).contains("\"name\":\"label\"").contains("\"code\":\"PSY\"");
+
+    assertThat(as(w, "GET", "/fhir/" + psy, null).statusCode()).isEqualTo(403);
+    assertThat(as(w, "GET", "/fhir/" + weight, null).statusCode()).isEqualTo(200);
+    Bundle seen = FHIR.newJsonParser().parseResource(Bundle.class,
+        as(w, "GET", "/fhir/Observation?subject=" + shenyangPatient, null).body());
+    assertThat(seen.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+        .contains(weight.substring(12)).doesNotContain(psy.substring(12));
+    Bundle everything = FHIR.newJsonParser().parseResource(Bundle.class,
+        as(w, "GET", "/fhir/" + shenyangPatient + "/$everything?_count=500", null).body());
+    assertThat(everything.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+        .doesNotContain(psy.substring(12));
+    // the author (whatever stamp the client sent), the resident, and an emergency still see it
+    HttpResponse<String> byAuthor = as(hospitalX(), "GET", "/fhir/" + psy, null);
+    assertThat(byAuthor.statusCode()).isEqualTo(200);
+    assertThat(FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Observation.class, byAuthor.body()).getMeta()
+        .getExtensionByUrl(cn.healthcard.hub.security.fhir.AuthoringInstitution.EXTENSION).getValue().primitiveValue())
+        .isEqualTo("SEC_HOSP_X");
+    assertThat(as(resident, "GET", "/fhir/" + psy, null).statusCode()).isEqualTo(200);
+    String doctorW = token("sec-dr-w", Map.of("role", "clinician", "institution", "SEC_HOSP_W", "practitioner", "Practitioner/dr-w"));
+    assertThat(as(doctorW, "GET", "/fhir/" + psy, null).statusCode()).isEqualTo(403);
+    assertThat(as(doctorW, "GET", "/fhir/" + psy, null, "X-Break-Glass-Reason", "suicide risk in A&E").statusCode())
+        .isEqualTo(200);
+    // another hospital may not set or lift the resident's restrictions
+    assertThat(as(w, "POST", "/fhir/Patient/$lift-restriction", psyRestriction()).statusCode()).isEqualTo(403);
+
+    HttpResponse<String> lifted = as(resident, "POST", "/fhir/Patient/$lift-restriction", psyRestriction());
+    assertThat(lifted.statusCode()).isEqualTo(200);
+    assertThat(lifted.body()).doesNotContain("PSY");
+    assertThat(as(w, "GET", "/fhir/" + psy, null).statusCode()).isEqualTo(200);
+  }
+
   private void registerInstitution(String id, String kind) {
     HttpResponse<String> saved = clients().registerInstitution(id, kind);
     assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);

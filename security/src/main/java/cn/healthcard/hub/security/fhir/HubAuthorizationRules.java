@@ -37,6 +37,13 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
       "$issue-card", "$card-event", "$card-status", "$verify-card", "$complete-child-card",
       "$card-production-file", "$card-production-result");
 
+  /** The rules depend on the caller only: built once per caller, not once per request. */
+  private final com.github.benmanes.caffeine.cache.Cache<Caller, List<IAuthRule>> built =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .maximumSize(10_000)
+          .expireAfterAccess(java.time.Duration.ofMinutes(10))
+          .build();
+
   public HubAuthorizationRules() {
     super(PolicyEnum.DENY);
   }
@@ -48,7 +55,10 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
       // the hub's own work (start-up, workers, projections): not a client's request
       return new RuleBuilder().allowAll("hub").build();
     }
-    Caller caller = found.get();
+    return built.get(found.get(), HubAuthorizationRules::rulesFor);
+  }
+
+  static List<IAuthRule> rulesFor(Caller caller) {
     RuleBuilder rules = new RuleBuilder();
     for (String type : ResourceGroups.HUB_OWNED) {
       rules.deny("hub-owned").write().resourcesOfType(type).withAnyId();
@@ -150,12 +160,15 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     rules.allow("resident").read().allResources().inCompartment("Patient", self);
     rules.allow("resident").operation().named("$everything").onInstance(self).andAllowAllResponses();
     rules.allow("resident").operation().named("$immunization-forecast").onInstance(self).andAllowAllResponses();
-    operationEverywhere(rules, "resident", "$access-log");
+    for (String operation : List.of("$access-log", "$restrict-access", "$lift-restriction", "$restrictions")) {
+      operationEverywhere(rules, "resident", operation);
+    }
   }
 
   private static void operator(RuleBuilder rules) {
     rules.allow("operator").read().resourcesOfType("AuditEvent").withAnyId();
-    for (String operation : List.of("$verify-chain", "$access-log", "$review",
+    for (String operation : List.of("$verify-chain", "$access-log", "$restrict-access", "$lift-restriction",
+        "$restrictions", "$review",
         "$card-production-batch", "$card-statistics", "$card-status", "$card-event")) {
       operationEverywhere(rules, "operator", operation);
     }

@@ -11,6 +11,7 @@ import cn.healthcard.hub.security.Caller;
 import cn.healthcard.hub.security.Role;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,17 +28,25 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  */
 public final class HubConsentService implements IConsentService {
   private static final String DECISIONS = HubConsentService.class.getName() + ".decisions";
+  private static final String RESTRICTIONS = HubConsentService.class.getName() + ".restrictions";
 
   private final FhirContext fhir;
   private final CareRelationships care;
   private final PatientFacts patients;
   private final Clock clock;
   private final PatientOwners owners;
+  private final Restrictions restrictions;
 
   public HubConsentService(FhirContext fhir, CareRelationships care, PatientFacts patients, Clock clock) {
+    this(fhir, care, patients, Restrictions.NONE, clock);
+  }
+
+  public HubConsentService(
+      FhirContext fhir, CareRelationships care, PatientFacts patients, Restrictions restrictions, Clock clock) {
     this.fhir = fhir;
     this.care = care;
     this.patients = patients;
+    this.restrictions = restrictions;
     this.clock = clock;
     this.owners = new PatientOwners(fhir);
   }
@@ -64,11 +73,52 @@ public final class HubConsentService implements IConsentService {
       return ConsentOutcome.PROCEED;
     }
     for (String patientId : this.owners.of(resource)) {
-      if (!maySee(caller, request, patientId, type)) {
+      if (!maySee(caller, request, patientId, type) || restricted(caller, request, patientId, resource)) {
         return refuse(request, type);
       }
     }
     return ConsentOutcome.PROCEED;
+  }
+
+  /**
+   * Whether the patient has restricted this resource's category from the caller: a restriction
+   * covers resources with its security label, or Conditions and Observations of its category;
+   * the resident and the institution that wrote the resource still see it.
+   */
+  boolean restricted(Caller caller, RequestDetails request, String patientId, IBaseResource resource) {
+    if (caller.has(Role.RESIDENT) && patientId.equals(caller.patient())) {
+      return false;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, List<Restrictions.Restriction>> known = (Map<String, List<Restrictions.Restriction>>)
+        request.getUserData().computeIfAbsent(RESTRICTIONS, k -> new HashMap<String, List<Restrictions.Restriction>>());
+    List<Restrictions.Restriction> patientRestrictions = known.computeIfAbsent(patientId, restrictions::of);
+    if (patientRestrictions.isEmpty() || !covered(patientRestrictions, resource)) {
+      return false;
+    }
+    Optional<String> author = AuthoringInstitution.of(resource);
+    return caller.institution() == null || author.isEmpty() || !author.get().equals(caller.institution());
+  }
+
+  static boolean covered(List<Restrictions.Restriction> restrictions, IBaseResource resource) {
+    if (!(resource instanceof org.hl7.fhir.r4.model.Resource r)) {
+      return false;
+    }
+    List<org.hl7.fhir.r4.model.Coding> categories = new java.util.ArrayList<>();
+    if (r instanceof org.hl7.fhir.r4.model.Condition condition) {
+      condition.getCategory().forEach(c -> categories.addAll(c.getCoding()));
+    } else if (r instanceof org.hl7.fhir.r4.model.Observation observation) {
+      observation.getCategory().forEach(c -> categories.addAll(c.getCoding()));
+    }
+    for (Restrictions.Restriction restriction : restrictions) {
+      List<org.hl7.fhir.r4.model.Coding> codings = "label".equals(restriction.kind()) ? r.getMeta().getSecurity() : categories;
+      for (org.hl7.fhir.r4.model.Coding coding : codings) {
+        if (restriction.system().equals(coding.getSystem()) && restriction.code().equals(coding.getCode())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private boolean maySee(Caller caller, RequestDetails request, String patientId, String type) {
