@@ -98,8 +98,15 @@ public final class AuditChainWriter implements SmartLifecycle {
             Date.valueOf(day), head.seq() + 1, id, link);
         heads.put(day, new Head(head.seq() + 1, link));
       }
+      // exactly the rows read: a row with a lower id may commit after this batch was read (an HL7
+      // v2 entry commits with its message's long storing transaction) and must wait for the next
       if (!ids.isEmpty()) {
-        jdbc.update("delete from hub.audit_outbox where id <= ?", ids.get(ids.size() - 1)[0]);
+        Long[] read = ids.stream().map(id -> id[0]).toArray(Long[]::new);
+        jdbc.update(connection -> {
+          var delete = connection.prepareStatement("delete from hub.audit_outbox where id = any(?)");
+          delete.setArray(1, connection.createArrayOf("bigint", read));
+          return delete;
+        });
       }
       return entries.size();
     });

@@ -44,7 +44,8 @@ public final class AuditFilter extends OncePerRequestFilter {
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
+    // the decoded path the handlers see (a percent-encoded /%61dmin reaches /admin too)
+    String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     boolean fhir = path.startsWith("/fhir");
     if (!audited(path)) {
       chain.doFilter(request, response);

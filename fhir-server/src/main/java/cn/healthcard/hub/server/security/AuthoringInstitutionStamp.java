@@ -24,8 +24,9 @@ public final class AuthoringInstitutionStamp {
 
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
   public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-    Optional<String> first = previous == null ? Optional.empty() : AuthoringInstitution.of(previous);
-    AuthoringInstitution.set(resource, first.or(() -> writer(request)).orElse(null));
+    // the first author stays; an updater never becomes the author (that would exempt it from the
+    // patient's restrictions)
+    AuthoringInstitution.set(resource, previous == null ? null : AuthoringInstitution.of(previous).orElse(null));
   }
 
   private static Optional<String> writer(RequestDetails request) {

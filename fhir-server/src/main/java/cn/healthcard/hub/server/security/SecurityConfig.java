@@ -303,11 +303,12 @@ public class SecurityConfig {
       server.registerInterceptor(new AuditPatientSearch());
       server.registerInterceptor(new FhirAuditCapture(server.getFhirContext(), trail, Clock.systemUTC()));
       server.registerInterceptor(new ClientAuthorization(new HubAuthorizationRules()));
-      server.registerInterceptor(new ClientConsent(new HubConsentService(
+      HubConsentService consent = new HubConsentService(
           server.getFhirContext(), care, new RepositoryPatientFacts(daos), new JdbcRestrictions(jdbc),
-          Clock.systemUTC())));
+          Clock.systemUTC());
+      server.registerInterceptor(new ClientConsent(consent));
       server.registerInterceptor(new AuthoringInstitutionStamp());
-      server.registerInterceptor(new RecordChangeGuard(server.getFhirContext(), care, Clock.systemUTC()));
+      server.registerInterceptor(new RecordChangeGuard(server.getFhirContext(), care, consent, Clock.systemUTC()));
       server.registerInterceptor(new CareRelationshipRecorder(server.getFhirContext(), care, Clock.systemUTC()));
       server.registerInterceptor(new SmartCapabilityStatement(hub.security().publicUrl()));
       return new Object();

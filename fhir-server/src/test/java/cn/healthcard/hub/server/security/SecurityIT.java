@@ -574,6 +574,12 @@ class SecurityIT extends HubIntegrationTest {
     assertThat(as(doctorW, "GET", "/fhir/" + psy, null).statusCode()).isEqualTo(403);
     assertThat(as(doctorW, "GET", "/fhir/" + psy, null, "X-Break-Glass-Reason", "suicide risk in A&E").statusCode())
         .isEqualTo(200);
+    // nor can another institution read it back through a write's answer
+    HttpResponse<String> patched = as(w, "PATCH", "/fhir/" + psy,
+        "[{\"op\":\"test\",\"path\":\"/id\",\"value\":\"" + psy.substring(12) + "\"}]",
+        "Content-Type", "application/json-patch+json");
+    assertThat(patched.statusCode()).isEqualTo(403);
+    assertThat(patched.body()).doesNotContain("mental state");
     // another hospital may not set or lift the resident's restrictions
     assertThat(as(w, "POST", "/fhir/Patient/$lift-restriction", psyRestriction()).statusCode()).isEqualTo(403);
 
@@ -581,6 +587,24 @@ class SecurityIT extends HubIntegrationTest {
     assertThat(lifted.statusCode()).isEqualTo(200);
     assertThat(lifted.body()).doesNotContain("PSY");
     assertThat(as(w, "GET", "/fhir/" + psy, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(15)
+  void storedHl7MessagesAndOperationsOnAPatientFollowTheSameRules() {
+    // the raw HL7 v2 messages are Binaries about their patient: hospital Y treats no one
+    Bundle binaries = FHIR.newJsonParser().parseResource(Bundle.class,
+        as(hospitalY(), "GET", "/fhir/Binary?_count=500", null).body());
+    assertThat(binaries.getEntry()).isEmpty();
+    // operations that read and write through the hub's own requests check the patient first
+    assertThat(as(hospitalY(), "POST", "/fhir/" + shenyangPatient + "/$transfer-out",
+        "{\"resourceType\":\"Parameters\"}").statusCode()).isEqualTo(403);
+    assertThat(as(hospitalY(), "POST", "/fhir/" + shenyangPatient + "/$cancel-record",
+        "{\"resourceType\":\"Parameters\"}").statusCode()).isEqualTo(403);
+    String inZ = token("sec-dr-z", Map.of("role", "clinician", "institution", "SEC_HOSP_Z", "practitioner", "Practitioner/dr-z"));
+    assertThat(as(inZ, "GET", "/fhir/" + shenyangPatient + "/$immunization-forecast", null).statusCode()).isEqualTo(403);
+    assertThat(as(hospitalY(), "GET", "/fhir/CarePlan/$follow-ups-due?programme=hypertension", null).statusCode())
+        .isEqualTo(403);
   }
 
   private void registerInstitution(String id, String kind) {

@@ -77,7 +77,8 @@ public final class FhirAuditCapture {
     }
   }
 
-  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+  /** After the authorization and consent checks of the response, which may still refuse it. */
+  @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = 1000)
   public boolean outgoing(RequestDetails request, ResponseDetails response) {
     IBaseResource body = response == null ? null : response.getResponseResource();
     if (body != null) {
@@ -87,7 +88,7 @@ public final class FhirAuditCapture {
     return true;
   }
 
-  @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
+  @Hook(value = Pointcut.SERVER_HANDLE_EXCEPTION, order = 1000)
   public boolean failed(RequestDetails request, BaseServerResponseException exception) {
     audit(request, exception.getStatusCode());
     return true;
@@ -149,13 +150,24 @@ public final class FhirAuditCapture {
     }
   }
 
-  private static String describe(RequestDetails request) {
+  /** Search parameters whose values name a person: their values never enter the audit trail. */
+  static final java.util.regex.Pattern PERSONAL_PARAMETERS = java.util.regex.Pattern.compile(
+      "((?:^|[?&])(?:[a-zA-Z.:_-]*\\.)?(?:name|family|given|phone|telecom|email|address[a-z-]*|birthdate|phonetic)(?::[a-z-]+)?=)[^&]*");
+
+  static String describe(RequestDetails request) {
     String url = request.getCompleteUrl();
-    if (url == null) {
-      return request.getRequestPath();
-    }
     String base = request.getFhirServerBase();
-    return base != null && url.startsWith(base) ? url.substring(base.length()) : request.getRequestPath();
+    String described = url != null && base != null && url.startsWith(base) ? url.substring(base.length())
+        : request.getRequestPath();
+    return redact(described);
+  }
+
+  static String redact(String query) {
+    if (query == null) {
+      return null;
+    }
+    String masked = PERSONAL_PARAMETERS.matcher(query).replaceAll("$1[redacted]");
+    return cn.healthcard.hub.terminology.identity.IdentityNumberRedactor.redact(masked);
   }
 
   static String[] interaction(RestOperationTypeEnum type) {

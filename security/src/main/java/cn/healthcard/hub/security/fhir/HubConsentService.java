@@ -72,7 +72,13 @@ public final class HubConsentService implements IConsentService {
     if (caller.breakingGlass()) {
       return ConsentOutcome.PROCEED;
     }
-    for (String patientId : this.owners.of(resource)) {
+    java.util.Set<String> patientIds = this.owners.of(resource);
+    if (patientIds.isEmpty() && "Binary".equals(type)
+        && !(caller.has(Role.PUBLIC_HEALTH) && caller.division() == null)) {
+      // a Binary about no patient is a bulk-export file: for the province-wide agency that asked
+      return refuse(request, type);
+    }
+    for (String patientId : patientIds) {
       if (!maySee(caller, request, patientId, type) || restricted(caller, request, patientId, resource)) {
         return refuse(request, type);
       }
@@ -85,7 +91,7 @@ public final class HubConsentService implements IConsentService {
    * covers resources with its security label, or Conditions and Observations of its category;
    * the resident and the institution that wrote the resource still see it.
    */
-  boolean restricted(Caller caller, RequestDetails request, String patientId, IBaseResource resource) {
+  public boolean restricted(Caller caller, RequestDetails request, String patientId, IBaseResource resource) {
     if (caller.has(Role.RESIDENT) && patientId.equals(caller.patient())) {
       return false;
     }
@@ -133,6 +139,11 @@ public final class HubConsentService implements IConsentService {
     boolean decision = decide(caller, patientId, type);
     decisions.put(key, decision);
     return decision;
+  }
+
+  /** Whether the caller may act on this patient's record at all (instance operations on a Patient). */
+  public boolean mayAccessPatient(Caller caller, String patientId) {
+    return caller.breakingGlass() || decide(caller, patientId, "Patient");
   }
 
   boolean decide(Caller caller, String patientId, String type) {

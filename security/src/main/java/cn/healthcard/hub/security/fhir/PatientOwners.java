@@ -24,6 +24,21 @@ public final class PatientOwners {
       }
       return ids;
     }
+    // not in the Patient compartment, but about a patient all the same: a stored HL7 v2 message
+    // (its security context) and a card-review or other task (its subject)
+    org.hl7.fhir.r4.model.Reference about = null;
+    if (resource instanceof org.hl7.fhir.r4.model.Binary binary && binary.hasSecurityContext()) {
+      about = binary.getSecurityContext();
+    } else if (resource instanceof org.hl7.fhir.r4.model.Task task && task.hasFor()) {
+      about = task.getFor();
+    }
+    if (about != null) {
+      org.hl7.fhir.r4.model.IdType id = new org.hl7.fhir.r4.model.IdType(about.getReference());
+      if (id.hasIdPart() && "Patient".equals(id.getResourceType())) {
+        ids.add(id.getIdPart());
+      }
+      return ids;
+    }
     if (!fhir.getResourceDefinition(resource).getSearchParams().stream()
         .anyMatch(p -> p.getProvidesMembershipInCompartments() != null
             && p.getProvidesMembershipInCompartments().contains("Patient"))) {

@@ -22,12 +22,43 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 public final class RecordChangeGuard {
   private final PatientOwners owners;
   private final CareRelationships care;
+  private final HubConsentService consent;
   private final Clock clock;
 
-  public RecordChangeGuard(FhirContext fhir, CareRelationships care, Clock clock) {
+  public RecordChangeGuard(FhirContext fhir, CareRelationships care, HubConsentService consent, Clock clock) {
     this.owners = new PatientOwners(fhir);
     this.care = care;
+    this.consent = consent;
     this.clock = clock;
+  }
+
+  /**
+   * Instance operations on a Patient ({@code $cancel-record}, {@code $transfer-out},
+   * {@code $enrol-chronic-care}, {@code $immunization-forecast}...) read and write through the
+   * hub's own requests, out of the consent check's reach: the caller must be allowed the patient
+   * first. The chronic-care worklist lists patients across institutions: not yet for a hospital
+   * bound to one institution.
+   */
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+  public void operation(RequestDetails request) {
+    String operation = request.getOperation();
+    if (operation == null || !operation.startsWith("$")) {
+      return;
+    }
+    Optional<Caller> found = RequestCallers.of(request);
+    if (found.isEmpty() || found.get().has(Role.OPERATOR)) {
+      return;
+    }
+    Caller caller = found.get();
+    if ("$follow-ups-due".equals(operation) && caller.has(Role.HOSPITAL) && caller.institution() != null) {
+      throw new ForbiddenOperationException(
+          "the follow-up worklist is not yet narrowed to one institution's patients");
+    }
+    if ("Patient".equals(request.getResourceName()) && request.getId() != null && request.getId().hasIdPart()
+        && !consent.mayAccessPatient(caller, request.getId().getIdPart())) {
+      throw new ForbiddenOperationException(
+          "Access denied: no treatment relationship, division or consent covers this record");
+    }
   }
 
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
@@ -53,6 +84,10 @@ public final class RecordChangeGuard {
       if (!care.treats(caller.institution(), patient, clock.instant().minus(CareRelationships.WINDOW))) {
         throw new ForbiddenOperationException(
             "Access denied: this institution does not treat the patient whose record this would change");
+      }
+      if (consent.restricted(caller, request, patient, existing)) {
+        throw new ForbiddenOperationException(
+            "Access denied: the patient has restricted this category to the institution that wrote it");
       }
     }
   }
