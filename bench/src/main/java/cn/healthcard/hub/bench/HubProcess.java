@@ -111,7 +111,8 @@ public final class HubProcess implements AutoCloseable {
     byte[] all = Files.readAllBytes(log);
     String tail = new String(all, (int) Math.min(logFrom, all.length), (int) (all.length - Math.min(logFrom, all.length)),
         java.nio.charset.StandardCharsets.UTF_8);
-    return tail.contains("already in use");
+    // PostgreSQL, Tomcat and Elasticsearch say "already in use"; the MLLP listener "Failed to bind"
+    return tail.contains("already in use") || tail.contains("Failed to bind");
   }
 
   private long startOnce(Duration timeout) throws IOException, InterruptedException {

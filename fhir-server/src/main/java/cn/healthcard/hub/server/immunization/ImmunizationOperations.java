@@ -104,7 +104,8 @@ public class ImmunizationOperations {
       @OperationParam(name = "birthYear", min = 0) IntegerType birthYear,
       @OperationParam(name = "bornFrom", min = 0) DateType bornFrom,
       @OperationParam(name = "bornTo", min = 0) DateType bornTo,
-      @OperationParam(name = "asOf", min = 0) DateType asOf) {
+      @OperationParam(name = "asOf", min = 0) DateType asOf,
+      ca.uhn.fhir.rest.api.server.RequestDetails request) {
     if (division == null || division.isEmpty()) {
       OperationOutcomes.unprocessable("Parameters.parameter[division]", "a GB/T 2260 division code is required");
     }
@@ -114,6 +115,14 @@ public class ImmunizationOperations {
     } catch (InvalidRequestException e) {
       prefix = null;
       OperationOutcomes.unprocessable("Parameters.parameter[division]", e.getMessage());
+    }
+    // a public-health agency sees the coverage of its own division, or of a part of it
+    java.util.Optional<String> bound = cn.healthcard.hub.security.fhir.RequestCallers.of(request)
+        .filter(c -> c.has(cn.healthcard.hub.security.Role.PUBLIC_HEALTH) && !c.has(cn.healthcard.hub.security.Role.OPERATOR))
+        .map(cn.healthcard.hub.security.Caller::division);
+    if (bound.isPresent() && prefix != null && !prefix.startsWith(bound.get())) {
+      throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException(
+          "this client sees the coverage of division " + bound.get() + " only");
     }
     LocalDate from;
     LocalDate to;

@@ -310,6 +310,10 @@ class SecurityIT extends HubIntegrationTest {
     // statistics of another division
     assertThat(as(shenyang, "GET", "/fhir/$card-statistics?division=11", null).statusCode()).isEqualTo(403);
     assertThat(as(shenyang, "GET", "/fhir/$card-statistics?division=210102", null).statusCode()).isEqualTo(200);
+    assertThat(as(shenyang, "GET", "/fhir/Immunization/$coverage?division=11&birthYear=2024", null).statusCode())
+        .isEqualTo(403);
+    assertThat(as(shenyang, "GET", "/fhir/Immunization/$coverage?division=2101&birthYear=2024", null).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
