@@ -153,8 +153,8 @@ public final class AuditChainWriter implements SmartLifecycle {
         // a full batch: more is waiting
       }
     } catch (RuntimeException e) {
-      log.warn("Audit entries not yet written as AuditEvents ({}: {}); retrying", e.getClass().getSimpleName(),
-          cn.healthcard.hub.terminology.identity.IdentityNumberRedactor.redact(String.valueOf(e.getMessage())));
+      // the type only: a repository error may quote the values written (names, clinical data)
+      log.warn("Audit entries not yet written as AuditEvents ({}); retrying", e.getClass().getSimpleName());
     }
   }
 
