@@ -15,7 +15,23 @@ public record HubProperties(
     @DefaultValue Hl7v2 hl7v2,
     @DefaultValue Cards cards,
     @DefaultValue Records records,
-    @DefaultValue Security security) {
+    @DefaultValue Security security,
+    @DefaultValue Tls tls) {
+
+  /**
+   * The hub's TLS server identity, and a port where clients may authenticate with a Health CA
+   * client certificate instead of a token. The main port serves TLS when Spring Boot's
+   * {@code server.ssl.*} is set; client certificates are then accepted there too.
+   *
+   * @param certificate PEM file with the hub's server certificate (then its chain)
+   * @param privateKey PEM file with its private key (PKCS #8 or the key's own format)
+   * @param httpsPort an HTTPS port besides {@code server.port}; -1 = none
+   */
+  public record Tls(String certificate, String privateKey, @DefaultValue("-1") int httpsPort) {
+    public boolean configured() {
+      return certificate != null && !certificate.isBlank() && privateKey != null && !privateKey.isBlank();
+    }
+  }
 
   /**
    * @param enabled authentication, authorization and audit; false only for development and
@@ -26,11 +42,14 @@ public record HubProperties(
    * @param publicUrl the hub's base URL as clients reach it (issuer of its tokens, token URL in
    *     the bootstrap file and the SMART discovery); empty = taken from each request, and
    *     {@code http://localhost:<port>} in the bootstrap file
+   * @param audience the {@code aud} every access token must carry: the hub's own tokens name it,
+   *     an external provider must be configured to
    */
   public record Security(
       @DefaultValue("true") boolean enabled,
       String issuer,
-      String publicUrl) {}
+      String publicUrl,
+      @DefaultValue("healthcard-hub") String audience) {}
 
   /**
    * @param unmergeGracePeriod how long after a merge of two records it may still be undone
@@ -72,6 +91,7 @@ public record HubProperties(
    * @param maxConnections concurrent MLLP connections accepted (one thread each)
    * @param maxMessageSize largest MLLP frame read; a larger one resets the connection
    * @param trustedNetworks address ranges plain MLLP is accepted from (with security on)
+   * @param tls MLLP over TLS with client certificates
    */
   public record Mllp(
       @DefaultValue("true") boolean enabled,
@@ -79,7 +99,17 @@ public record HubProperties(
       @DefaultValue("2575") int port,
       @DefaultValue("64") int maxConnections,
       @DefaultValue("64MB") DataSize maxMessageSize,
-      @DefaultValue({"127.0.0.0/8", "::1"}) java.util.List<String> trustedNetworks) {}
+      @DefaultValue({"127.0.0.0/8", "::1"}) java.util.List<String> trustedNetworks,
+      @DefaultValue MllpTls tls) {}
+
+  /**
+   * MLLP over TLS: senders authenticate with a Health CA client certificate of a hospital client
+   * (its institution is the only MSH-4 it may send for), from any network. Uses the server
+   * identity of {@code hub.tls.*}.
+   *
+   * @param port listening port; -1 = none
+   */
+  public record MllpTls(@DefaultValue("-1") int port) {}
 
   /**
    * @param defaultCharset charset of a message whose MSH-18 is empty and whose sender has none

@@ -36,6 +36,10 @@ public abstract class HubIntegrationTest {
   public static final Path LOG_FILE = Path.of("target", "it-hub.log");
   private static final int ELASTICSEARCH_PORT;
   protected static final int MLLP_PORT;
+  protected static final int HTTPS_PORT;
+  protected static final int MLLP_TLS_PORT;
+  /** The hub's TLS server identity (files) and the client side of TLS. */
+  protected static final TlsMaterial TLS;
   /** The national card registry, simulated on loopback; it trusts the province once told. */
   protected static final NationalRegistrySimulator NATIONAL = NationalRegistrySimulator.start();
 
@@ -53,6 +57,13 @@ public abstract class HubIntegrationTest {
       try (ServerSocket socket = new ServerSocket(0)) {
         MLLP_PORT = socket.getLocalPort();
       }
+      try (ServerSocket socket = new ServerSocket(0)) {
+        HTTPS_PORT = socket.getLocalPort();
+      }
+      try (ServerSocket socket = new ServerSocket(0)) {
+        MLLP_TLS_PORT = socket.getLocalPort();
+      }
+      TLS = TlsMaterial.create(DATA_DIR.resolveSibling(DATA_DIR.getFileName() + "-tls"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -65,6 +76,10 @@ public abstract class HubIntegrationTest {
     registry.add("hub.data-dir", () -> DATA_DIR.toAbsolutePath().toString());
     registry.add("hub.elasticsearch.port", () -> ELASTICSEARCH_PORT);
     registry.add("hub.mllp.port", () -> MLLP_PORT);
+    registry.add("hub.mllp.tls.port", () -> MLLP_TLS_PORT);
+    registry.add("hub.tls.https-port", () -> HTTPS_PORT);
+    registry.add("hub.tls.certificate", () -> TLS.certificateFile.toString());
+    registry.add("hub.tls.private-key", () -> TLS.privateKeyFile.toString());
     // dead-letter tests should not wait through the production back-off
     registry.add("hub.hl7v2.redeliveries", () -> 1);
     // a sender whose messages leave MSH-18 empty but are GBK (bracket keys keep the case)

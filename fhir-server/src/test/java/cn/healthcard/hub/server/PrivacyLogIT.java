@@ -10,7 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Card numbers never reach a log line: drives every identity path, the happy and unhappy ones,
+ * Card numbers, and values a parser refused, never reach a log line: drives every identity path,
+ * the happy and unhappy ones,
  * then reads the hub's whole log so far (including every test that ran before in this JVM).
  */
 class PrivacyLogIT extends HubIntegrationTest {
@@ -32,8 +33,16 @@ class PrivacyLogIT extends HubIntegrationTest {
             + "\"code\":{\"text\":\"x\"},\"subject\":{\"reference\":\"Patient?identifier=" + CARD + "|" + IdentityNumbers.next() + "\"}},"
             + "\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}");
 
+    // a name typed into a date, a code: the parser refuses it and quotes the value
+    assertThat(post("/Patient", "application/fhir+json",
+        "{\"resourceType\":\"Patient\",\"birthDate\":\"欧阳明月\"}").statusCode()).isEqualTo(400);
+    assertThat(post("/Patient", "application/fhir+json",
+        "{\"resourceType\":\"Patient\",\"gender\":\"司马长风\"}").statusCode()).isEqualTo(400);
+
     List<String> lines = Files.readAllLines(LOG_FILE, StandardCharsets.UTF_8);
     assertThat(lines).isNotEmpty();
+    assertThat(lines).anyMatch(line -> line.contains("Invalid attribute value \"***\""));
+    assertThat(lines).noneMatch(line -> line.contains("欧阳明月") || line.contains("司马长风"));
     assertThat(lines).noneMatch(line -> line.contains(number));
     assertThat(lines)
         .as("no valid identity number in any log line")

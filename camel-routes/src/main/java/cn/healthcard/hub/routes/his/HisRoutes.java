@@ -15,6 +15,7 @@ import org.apache.camel.component.mllp.MllpConstants;
  *
  * <pre>
  * his-mllp-in     mllp listener -> intake (map, record durably, ACK) -> queue the inbox id
+ * his-mllp-tls-in the same over TLS with client certificates (hub.mllp.tls.port)
  * his-http-in     direct:his-http-in (POST /hl7v2) -> the same intake
  * his-process     work queue (competing consumers) -> map again -> repository, atomically
  * his-inbox-recover at start: every id an earlier run recorded but did not store -> queue
@@ -38,11 +39,19 @@ public final class HisRoutes extends RouteBuilder {
       boolean mllpEnabled,
       String mllpHost,
       int mllpPort,
+      int mllpTlsPort,
       int mllpMaxConnections,
       int mllpMaxMessageBytes,
       int workers,
       int redeliveries,
       Duration stalledAfter) {}
+
+  /**
+   * Name of the bean ({@code org.apache.camel.support.jsse.SSLContextParameters}) the MLLP-over-TLS
+   * listener takes its TLS settings from: the server's identity and a trust decision that demands
+   * a client certificate.
+   */
+  public static final String MLLP_TLS_CONTEXT = "hubMllpTls";
 
   private final Settings settings;
   private final Hl7v2Intake intake;
@@ -73,17 +82,10 @@ public final class HisRoutes extends RouteBuilder {
         .useOriginalMessage());
 
     if (settings.mllpEnabled()) {
-      from("mllp:" + settings.mllpHost() + ":" + settings.mllpPort()
-              + "?autoAck=false&hl7Headers=false&stringPayload=false&validatePayload=false"
-              + "&requireEndOfData=false&maxConcurrentConsumers=" + settings.mllpMaxConnections()
-              + "&maxBufferSize=" + settings.mllpMaxMessageBytes())
-          .routeId("his-mllp-in")
-          .errorHandler(noErrorHandler())
-          .process(exchange -> receive(exchange, new SenderPolicy.Sender("mllp",
-              remoteHost(exchange.getIn().getHeader(MllpConstants.MLLP_REMOTE_ADDRESS, String.class)), null)))
-          .setProperty(MllpConstants.MLLP_ACKNOWLEDGEMENT, exchangeProperty(ACK_BYTES))
-          // the row is durable: hand it to the workers without holding the ACK back
-          .wireTap("direct:his-enqueue");
+      mllpListener("his-mllp-in", settings.mllpPort(), "");
+      if (settings.mllpTlsPort() >= 0) {
+        mllpListener("his-mllp-tls-in", settings.mllpTlsPort(), "&sslContextParameters=#" + MLLP_TLS_CONTEXT);
+      }
     }
 
     from(HTTP_IN)
@@ -146,6 +148,21 @@ public final class HisRoutes extends RouteBuilder {
         .split(body())
             .setHeader(INBOX_ID, body())
             .to("direct:his-enqueue");
+  }
+
+  private void mllpListener(String routeId, int port, String options) {
+    from("mllp:" + settings.mllpHost() + ":" + port
+            + "?autoAck=false&hl7Headers=false&stringPayload=false&validatePayload=false"
+            + "&requireEndOfData=false&maxConcurrentConsumers=" + settings.mllpMaxConnections()
+            + "&maxBufferSize=" + settings.mllpMaxMessageBytes() + options)
+        .routeId(routeId)
+        .errorHandler(noErrorHandler())
+        .process(exchange -> receive(exchange, new SenderPolicy.Sender("mllp",
+            remoteHost(exchange.getIn().getHeader(MllpConstants.MLLP_REMOTE_ADDRESS, String.class)), null,
+            exchange.getIn().getHeader(MllpConstants.MLLP_SSL_CLIENT_CERT_SERIAL_NO, String.class))))
+        .setProperty(MllpConstants.MLLP_ACKNOWLEDGEMENT, exchangeProperty(ACK_BYTES))
+        // the row is durable: hand it to the workers without holding the ACK back
+        .wireTap("direct:his-enqueue");
   }
 
   /** "/127.0.0.1:53211" or "/[0:0:0:0:0:0:0:1]:53211" (a socket address as text) to the host. */

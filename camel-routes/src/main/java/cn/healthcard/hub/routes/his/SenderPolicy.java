@@ -14,8 +14,14 @@ public interface SenderPolicy {
    * @param remoteAddress the peer's IP address, when known
    * @param boundInstitution over HTTP, the institution the client's token is bound to; null when
    *     it may send for any (or over MLLP)
+   * @param clientCertificateSerial over MLLP with TLS, the serial number (decimal) of the client
+   *     certificate the connection was opened with; null otherwise
    */
-  record Sender(String channel, String remoteAddress, String boundInstitution) {}
+  record Sender(String channel, String remoteAddress, String boundInstitution, String clientCertificateSerial) {
+    public Sender(String channel, String remoteAddress, String boundInstitution) {
+      this(channel, remoteAddress, boundInstitution, null);
+    }
+  }
 
   /** Why this sending facility may not send on this connection; empty when it may. */
   Optional<String> refusal(String sendingFacility, Sender sender);

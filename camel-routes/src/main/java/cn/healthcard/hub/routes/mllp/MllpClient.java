@@ -26,7 +26,12 @@ public final class MllpClient implements AutoCloseable {
   private final OutputStream out;
 
   public MllpClient(String host, int port, Duration timeout) throws IOException {
-    socket = new Socket();
+    this(javax.net.SocketFactory.getDefault(), host, port, timeout);
+  }
+
+  /** Over the sockets of {@code sockets}: an {@code SSLSocketFactory} for MLLP over TLS. */
+  public MllpClient(javax.net.SocketFactory sockets, String host, int port, Duration timeout) throws IOException {
+    socket = sockets.createSocket();
     socket.setTcpNoDelay(true);
     socket.setSoTimeout((int) timeout.toMillis());
     socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());

@@ -38,6 +38,7 @@ import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
@@ -295,18 +296,32 @@ public final class HealthCa {
       throw new IllegalArgumentException("the certificate validity must be positive");
     }
     Instant notBefore = now();
-    Instant notAfter = min(notBefore.plus(validity), issuing.getNotAfter().toInstant());
+    Instant notAfter = notAfter(notBefore, validity);
     X500Name subject =
         new X500NameBuilder(BCStyle.INSTANCE)
             .addRDN(BCStyle.C, "CN")
             .addRDN(BCStyle.O, CARD_ORGANIZATION)
             .addRDN(BCStyle.CN, subjectId)
             .build();
+    return issue(subject, subjectId, cardPublicKey, notBefore, notAfter, null);
+  }
+
+  /**
+   * Signs an end-entity certificate with the issuing CA and records it, so that its status can be
+   * asked and it can be revoked. {@code extendedKeyUsage} is null for none.
+   */
+  X509Certificate issue(
+      X500Name subject,
+      String subjectId,
+      PublicKey publicKey,
+      Instant notBefore,
+      Instant notAfter,
+      ExtendedKeyUsage extendedKeyUsage) {
     for (int attempt = 0; ; attempt++) {
       BigInteger serial = newSerial();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-              issuing, serial, Date.from(notBefore), Date.from(notAfter), subject, cardPublicKey);
+              issuing, serial, Date.from(notBefore), Date.from(notAfter), subject, publicKey);
       try {
         builder
             .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
@@ -314,11 +329,14 @@ public final class HealthCa {
             .addExtension(
                 Extension.subjectKeyIdentifier,
                 false,
-                extensions.createSubjectKeyIdentifier(cardPublicKey))
+                extensions.createSubjectKeyIdentifier(publicKey))
             .addExtension(
                 Extension.authorityKeyIdentifier,
                 false,
                 extensions.createAuthorityKeyIdentifier(issuing));
+        if (extendedKeyUsage != null) {
+          builder.addExtension(Extension.extendedKeyUsage, false, extendedKeyUsage);
+        }
         if (settings.crlDistributionPoint() != null) {
           GeneralNames location =
               new GeneralNames(
@@ -333,7 +351,7 @@ public final class HealthCa {
                   }));
         }
       } catch (CertIOException | GeneralSecurityException e) {
-        throw new IllegalStateException("cannot build a card certificate", e);
+        throw new IllegalStateException("cannot build a certificate", e);
       }
       X509Certificate certificate = sign(builder, ISSUING_KEY_ALIAS);
       if (recordIssued(certificate, subjectId)) {
@@ -343,6 +361,15 @@ public final class HealthCa {
         throw new IllegalStateException("no free certificate serial number");
       }
     }
+  }
+
+  /** When a certificate issued now for {@code validity} ends: never after the issuing CA's. */
+  Instant notAfter(Instant notBefore, Duration validity) {
+    return min(notBefore.plus(validity), issuing.getNotAfter().toInstant());
+  }
+
+  Instant currentTime() {
+    return now();
   }
 
   private boolean recordIssued(X509Certificate certificate, String subjectId) {
@@ -405,6 +432,37 @@ public final class HealthCa {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read a certificate status", e);
+    }
+  }
+
+  /** Every certificate issued to a subject, newest first. */
+  List<CertificateStatus> statusesOf(String subjectId) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "select c.serial, c.not_before, c.not_after, r.reason, r.revoked_at"
+                    + " from hub.ca_issued_certificate c"
+                    + " left join hub.ca_revocation r on r.serial = c.serial"
+                    + " where c.subject_id = ? order by c.not_before desc, c.serial")) {
+      select.setString(1, subjectId);
+      List<CertificateStatus> statuses = new ArrayList<>();
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          String reason = row.getString(4);
+          Timestamp revokedAt = row.getTimestamp(5);
+          statuses.add(
+              new CertificateStatus(
+                  new BigInteger(row.getString(1), 16),
+                  subjectId,
+                  row.getTimestamp(2).toInstant(),
+                  row.getTimestamp(3).toInstant(),
+                  reason == null ? null : RevocationReason.fromToken(reason),
+                  revokedAt == null ? null : revokedAt.toInstant()));
+        }
+      }
+      return statuses;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read certificate statuses", e);
     }
   }
 

@@ -137,6 +137,11 @@ public class CardsConfig {
   }
 
   @Bean
+  public cn.healthcard.hub.cards.ca.ClientCertificates clientCertificates(HealthCa ca) {
+    return new cn.healthcard.hub.cards.ca.ClientCertificates(ca);
+  }
+
+  @Bean
   public KeyInjectionFrontEnd keyInjectionFrontEnd(
       DataSource dataSource,
       Hsm hsm,

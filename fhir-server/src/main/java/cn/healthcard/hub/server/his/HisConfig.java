@@ -46,10 +46,13 @@ public class HisConfig {
   public Hl7v2Intake hl7v2Intake(
       Hl7v2Inbound inbound, JdbcHisInbox inbox, HisMetrics metrics, HubProperties hub,
       DaoRegistry daos, MatchUrlService matchUrls, cn.healthcard.hub.terminology.nip.NipForecaster forecaster,
-      cn.healthcard.hub.cards.institution.Institutions institutions) {
+      cn.healthcard.hub.cards.institution.Institutions institutions,
+      cn.healthcard.hub.cards.ca.ClientCertificates certificates,
+      cn.healthcard.hub.security.clients.HubClients clients) {
     SenderCharsets charsets = new SenderCharsets(hub.hl7v2().defaultCharset(), hub.hl7v2().senderCharsets());
     cn.healthcard.hub.routes.his.SenderPolicy senders = hub.security().enabled()
-        ? new cn.healthcard.hub.server.security.RegisteredHospitalSenders(institutions, hub.mllp().trustedNetworks())
+        ? new cn.healthcard.hub.server.security.RegisteredHospitalSenders(
+            institutions, hub.mllp().trustedNetworks(), certificates, clients)
         : cn.healthcard.hub.routes.his.SenderPolicy.OPEN;
     return new Hl7v2Intake(inbound, inbox, charsets, metrics, Clock.systemDefaultZone(),
         new cn.healthcard.hub.server.immunization.ImmunizationQueryResponder(
@@ -84,7 +87,8 @@ public class HisConfig {
     HubProperties.Mllp mllp = hub.mllp();
     HubProperties.Hl7v2 v2 = hub.hl7v2();
     return new HisRoutes(
-        new HisRoutes.Settings(mllp.enabled(), mllp.host(), mllp.port(), mllp.maxConnections(),
+        new HisRoutes.Settings(mllp.enabled(), mllp.host(), mllp.port(),
+            mllp.tls().port(), mllp.maxConnections(),
             (int) Math.min(Integer.MAX_VALUE, mllp.maxMessageSize().toBytes()),
             v2.workers(), v2.redeliveries(), v2.stalledAfter()),
         intake, processor, inbox);

@@ -5,12 +5,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import cn.healthcard.hub.terminology.identity.IdentityNumberRedactor;
 
 /**
- * The log message with identity numbers masked. The hub itself never logs one; this catches
+ * The log message with identity numbers and the values parser messages quote masked. The hub itself never logs one; this catches
  * libraries that quote values (SQL errors, query strings).
  */
 public class RedactingMessageConverter extends MessageConverter {
   @Override
   public String convert(ILoggingEvent event) {
-    return IdentityNumberRedactor.redact(super.convert(event));
+    return ParserValueRedactor.redact(IdentityNumberRedactor.redact(super.convert(event)));
   }
 }

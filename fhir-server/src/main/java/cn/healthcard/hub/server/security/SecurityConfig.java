@@ -158,8 +158,8 @@ public class SecurityConfig {
     }
 
     @Bean
-    public OAuth2TokenCustomizer<JwtEncodingContext> hubTokenClaims(HubClients clients) {
-      return new HubTokenClaims(clients);
+    public OAuth2TokenCustomizer<JwtEncodingContext> hubTokenClaims(HubClients clients, HubProperties hub) {
+      return new HubTokenClaims(clients, hub.security().audience());
     }
 
     @Bean
@@ -194,10 +194,11 @@ public class SecurityConfig {
 
     @Bean
     @Order(2)
-    public SecurityFilterChain apiChain(HttpSecurity http, HubClients clients, SigningKeys keys, HubProperties hub)
-        throws Exception {
+    public SecurityFilterChain apiChain(
+        HttpSecurity http, HubClients clients, SigningKeys keys, HubProperties hub,
+        cn.healthcard.hub.cards.ca.ClientCertificates certificates) throws Exception {
       TokenToCaller toCaller = new TokenToCaller(clients, hub.security().issuer());
-      JwtDecoder decoder = decoder(keys, hub.security().issuer());
+      JwtDecoder decoder = decoder(keys, hub.security().issuer(), hub.security().audience());
       http.securityMatcher("/**")
           .authorizeHttpRequests(requests -> requests
               .requestMatchers(HttpMethod.GET, "/fhir/metadata").permitAll()
@@ -211,6 +212,9 @@ public class SecurityConfig {
               .requestMatchers("/hl7v2").hasRole("hospital")
               .requestMatchers("/key-injection/**").hasRole("card-issuer")
               .anyRequest().authenticated())
+          // mutual TLS: a Health CA client certificate stands for its client when no token is sent
+          .addFilterBefore(new cn.healthcard.hub.server.security.tls.ClientCertificateAuthentication(certificates, clients),
+              org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter.class)
           .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt
               .decoder(decoder)
               .jwtAuthenticationConverter(toCaller)))
@@ -220,14 +224,20 @@ public class SecurityConfig {
       return http.build();
     }
 
-    /** The hub's own tokens by its key; an external provider's, when configured, by its published keys. */
-    private static JwtDecoder decoder(SigningKeys keys, String externalIssuer) {
+    /**
+     * The hub's own tokens by its key; an external provider's, when configured, by its published
+     * keys and issuer. Both must be unexpired (60 s clock skew) and name the hub's audience.
+     */
+    private static JwtDecoder decoder(SigningKeys keys, String externalIssuer, String audience) {
+      org.springframework.security.oauth2.core.OAuth2TokenValidator<org.springframework.security.oauth2.jwt.Jwt> forHub =
+          new org.springframework.security.oauth2.jwt.JwtClaimValidator<java.util.List<String>>(
+              org.springframework.security.oauth2.jwt.JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience));
       DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
       processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
           Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384), keys.verifying()));
       processor.setJWTClaimsSetVerifier((claims, context) -> {});
       NimbusJwtDecoder own = new NimbusJwtDecoder(processor);
-      own.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator()));
+      own.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(), forHub));
       if (externalIssuer == null || externalIssuer.isBlank()) {
         return own;
       }
@@ -242,7 +252,15 @@ public class SecurityConfig {
         if (!externalIssuer.equals(issuer)) {
           return own.decode(token);
         }
-        JwtDecoder decoder = external.updateAndGet(d -> d != null ? d : JwtDecoders.fromIssuerLocation(externalIssuer));
+        JwtDecoder decoder = external.updateAndGet(d -> {
+          if (d != null) {
+            return d;
+          }
+          NimbusJwtDecoder provider = JwtDecoders.fromIssuerLocation(externalIssuer);
+          provider.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+              org.springframework.security.oauth2.jwt.JwtValidators.createDefaultWithIssuer(externalIssuer), forHub));
+          return provider;
+        });
         try {
           return decoder.decode(token);
         } catch (JwtException e) {

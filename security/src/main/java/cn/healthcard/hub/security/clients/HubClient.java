@@ -1,5 +1,6 @@
 package cn.healthcard.hub.security.clients;
 
+import cn.healthcard.hub.security.Caller;
 import cn.healthcard.hub.security.Role;
 import java.time.Instant;
 import java.util.Set;
@@ -30,6 +31,14 @@ public record HubClient(
   public HubClient {
     roles = Set.copyOf(roles);
     scopes = Set.copyOf(scopes);
+  }
+
+  /**
+   * The caller this client is when it authenticates without a token (a TLS client certificate):
+   * what a token of the hub would say about it.
+   */
+  public Caller asCaller() {
+    return new Caller(clientId, roles, institution, division, practitioner, patient, scopes, null);
   }
 
   public boolean usesKeys() {

@@ -9,7 +9,8 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 
 /**
- * What an access token of the hub says about its client besides {@code sub}: {@code roles},
+ * What an access token of the hub says about its client besides {@code sub}: {@code aud} (the
+ * hub's audience), {@code roles},
  * {@code institution}, {@code division}, SMART's {@code fhirUser} (a clinician's Practitioner)
  * and {@code patient} (a resident's Patient id).
  */
@@ -21,9 +22,12 @@ public final class HubTokenClaims implements OAuth2TokenCustomizer<JwtEncodingCo
   public static final String PATIENT = "patient";
 
   private final HubClients clients;
+  private final String audience;
 
-  public HubTokenClaims(HubClients clients) {
+  /** @param audience the resource server the tokens are for ({@code hub.security.audience}) */
+  public HubTokenClaims(HubClients clients, String audience) {
     this.clients = clients;
+    this.audience = audience;
   }
 
   @Override
@@ -33,6 +37,8 @@ public final class HubTokenClaims implements OAuth2TokenCustomizer<JwtEncodingCo
     }
     HubClient client = clients.find(context.getRegisteredClient().getClientId()).orElseThrow();
     var claims = context.getClaims();
+    // the hub, not the client (Spring's default): a token minted for another service is refused
+    claims.audience(List.of(audience));
     claims.claim(ROLES, client.roles().stream().map(Role::code).sorted().toList());
     if (client.institution() != null) {
       claims.claim(INSTITUTION, client.institution());
