@@ -186,7 +186,14 @@ public final class HubBench {
           long t = System.nanoTime();
           HttpResponse<String> r = hub.get(prefix + card);
           samples[i] = System.nanoTime() - t;
-          if (r.statusCode() != 200 || !r.body().contains("\"Patient\"")) errors.incrementAndGet();
+          if (r.statusCode() != 200 || !r.body().contains("\"Patient\"")) {
+            if (errors.incrementAndGet() == 1 && strict) {
+              // what went wrong, without the body's content (it may hold a patient's data)
+              System.out.println("  first failed lookup: HTTP " + r.statusCode() + ", "
+                  + (r.body().contains("\"OperationOutcome\"") ? "an OperationOutcome"
+                      : r.body().contains("\"Bundle\"") ? "a Bundle without a Patient" : "another body"));
+            }
+          }
         }
         return null;
       }));

@@ -76,6 +76,15 @@ public final class Hl7v2Intake {
     }
   }
 
+  /**
+   * What the hub would make of a message, without recording, storing or answering it: the ACK it
+   * would send and, when accepted, the FHIR transaction it would write. An integrator's first
+   * tool; the sending facility's registration is not checked.
+   */
+  public InboundResult dryRun(byte[] raw) {
+    return inbound.process(raw, charsets.forMessage(raw), AckContext.of(OffsetDateTime.now(clock), ""));
+  }
+
   private Receipt receiveFrom(byte[] raw, SenderPolicy.Sender from) {
     InboundResult result = inbound.process(raw, charsets.forMessage(raw), AckContext.of(OffsetDateTime.now(clock), ""));
     if (result instanceof Rejected rejected) {

@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 
 /**
  * An institution that writes to a patient's record (a hospital's REST write, or an HL7 v2
@@ -47,6 +49,23 @@ public final class CareRelationshipRecorder {
     record(resource, request);
   }
 
+  /**
+   * In a transaction HAPI writes a created resource before it replaces the placeholders
+   * ({@code urn:uuid:...}) other entries refer to it by: at its pre-commit the Encounter still
+   * names its Patient by the placeholder. Once every entry is written, the entries hold the
+   * stored ids.
+   */
+  @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSED)
+  public void transactionProcessed(IBaseBundle bundle, RequestDetails request) {
+    if (bundle instanceof Bundle transaction) {
+      for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+        if (entry.hasResource()) {
+          record(entry.getResource(), request);
+        }
+      }
+    }
+  }
+
   private void record(IBaseResource resource, RequestDetails request) {
     if (request == null) {
       return;
@@ -59,7 +78,8 @@ public final class CareRelationshipRecorder {
     @SuppressWarnings("unchecked")
     Set<String> seen = (Set<String>) request.getUserData().computeIfAbsent(SEEN, k -> new HashSet<String>());
     for (String patientId : owners.of(resource)) {
-      if (seen.add(patientId)) {
+      // a placeholder (urn:uuid:..., urn:oid:...) is not a stored Patient yet: see transactionProcessed
+      if (patientId.indexOf(':') < 0 && seen.add(patientId)) {
         care.record(institution.get(), patientId, clock.instant());
       }
     }

@@ -148,7 +148,7 @@ class HisIntakeIT extends HisIntegrationTest {
 
   @Test
   void unsupportedMessageTypeGetsAr() throws Exception {
-    String ack = sendMllp(message(msh("HOSP_A", "SIU^S12^SIU_S12", controlId(), "2.4", null), "SCH|1"));
+    String ack = sendMllp(message(msh("HOSP_A", "BAR^P01^BAR_P01", controlId(), "2.4", null), "EVN|P01"));
     assertThat(msa1(ack)).isEqualTo("AR");
     assertThat(field(ack, "ERR", 3)).startsWith("200");
   }
@@ -156,7 +156,7 @@ class HisIntakeIT extends HisIntegrationTest {
   @Test
   void unsupportedVersionGetsAr() throws Exception {
     String card = IdentityNumbers.next(LocalDate.of(1985, 6, 1));
-    String ack = sendMllp(adt("A01", "HOSP_A", controlId(), card, "M1", "V1", "孙", "六", "19850601", "M").replace("|P|2.4|", "|P|2.9|"));
+    String ack = sendMllp(adt("A01", "HOSP_A", controlId(), card, "M1", "V1", "孙", "六", "19850601", "M").replace("|P|2.4|", "|P|3.0|"));
     assertThat(msa1(ack)).isEqualTo("AR");
     assertThat(field(ack, "ERR", 3)).startsWith("203");
   }

@@ -107,7 +107,7 @@ public final class Hl7v2Inbound {
         return rejected(header, f.errors(), ctx, charset);
       }
       MappedMessage mapped = ((Hl7v2ToFhir.Mapped) outcome).message();
-      String ack = Hl7v2Ack.build(header, AckCode.AA, List.of(), ctx);
+      String ack = Hl7v2Ack.build(header, AckCode.AA, HeaderCheck.warnings(h), ctx);
       return new Accepted(new MessageKey(h.sendingFacility(), h.controlId()), h.messageType(), h.triggerEvent(),
           h.version(), h.processingId(), charset, mapped, ack);
     } catch (Exception | StackOverflowError e) {

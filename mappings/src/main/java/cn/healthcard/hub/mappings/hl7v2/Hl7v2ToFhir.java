@@ -12,11 +12,13 @@ import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Sender;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Timestamps;
 import cn.healthcard.hub.mappings.hl7v2.mdm.MdmToFhir;
+import cn.healthcard.hub.mappings.hl7v2.orm.OrderToFhir;
 import cn.healthcard.hub.mappings.hl7v2.oru.OruToFhir;
 import cn.healthcard.hub.mappings.hl7v2.parse.ParsedMessage;
 import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
 import cn.healthcard.hub.mappings.hl7v2.qbp.QbpToQuery;
 import cn.healthcard.hub.mappings.hl7v2.segment.MshToProvenance;
+import cn.healthcard.hub.mappings.hl7v2.siu.SiuToFhir;
 import cn.healthcard.hub.mappings.hl7v2.vxu.VxuToFhir;
 import cn.healthcard.hub.terminology.Terminology;
 import java.util.List;
@@ -59,6 +61,10 @@ public final class Hl7v2ToFhir {
 
   private MappingContext context(ParsedMessage parsed, String type, String trigger, String controlId) {
     HD hd = parsed.msh().getMsh4_SendingFacility();
+    if (s(hd.getHd1_NamespaceID()).isEmpty() && s(hd.getHd2_UniversalID()).isEmpty()) {
+      // no MSH-4: the sending application keys the sender (the ACK says so with a warning)
+      hd = parsed.msh().getMsh3_SendingApplication();
+    }
     Sender sender = new Sender(s(hd.getHd1_NamespaceID()), s(hd.getHd2_UniversalID()), s(hd.getHd3_UniversalIDType()));
     return new MappingContext(parsed, sender, controlId, type, trigger, terminology);
   }
@@ -102,6 +108,8 @@ public final class Hl7v2ToFhir {
       }
       case "ORU" -> patientUrl = OruToFhir.map(ctx, organizationUrl);
       case "MDM" -> patientUrl = MdmToFhir.map(ctx, organizationUrl);
+      case "SIU" -> patientUrl = SiuToFhir.map(ctx, organizationUrl);
+      case "ORM", "OML", "OMG" -> patientUrl = OrderToFhir.map(ctx, organizationUrl);
       case "VXU" -> {
         VxuToFhir.Result r = VxuToFhir.map(ctx, organizationUrl);
         patientUrl = r.patientUrl();

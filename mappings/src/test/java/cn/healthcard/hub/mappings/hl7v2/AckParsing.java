@@ -14,6 +14,8 @@ final class AckParsing {
   static {
     CONTEXT.setValidationContext(ValidationContextFactory.noValidation());
     CONTEXT.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
+    // a 2.8.2 or 2.9 sender's engine knows its own version; HAPI 2.6 stops at 2.8.1
+    CONTEXT.getParserConfiguration().setAllowUnknownVersions(true);
   }
 
   private AckParsing() {}

@@ -44,6 +44,9 @@ class FuzzTest {
     }
     seeds.add(TestMessages.utf8(Messages.VXU_V04));
     seeds.add(TestMessages.utf8(Messages.QBP_Q11));
+    seeds.add(TestMessages.utf8(Messages.SIU_S12));
+    seeds.add(TestMessages.utf8(Messages.ORM_O01));
+    seeds.add(TestMessages.utf8(Messages.ADT_A60));
     Random random = new Random(SEED);
     int accepted = 0;
     int queries = 0;

@@ -36,6 +36,25 @@ final class Messages {
       "RXR|C28161^IM^NCIT^IM^^HL70162|LD^左三角肌^HL70163",
       "OBX|1|CE|30963-3^Vaccine funding source^LN|1|01^免疫规划^FUND||||||F") + "\r";
 
+  static final String SIU_S12 = String.join("\r",
+      "MSH|^~\\&|RIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401100000||SIU^S12^SIU_S12|CTRL-6|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "SCH||APT-1^RIS||||||FOLLOWUP^复诊^L|20|min|^^^20250410093000",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M",
+      "RGS|1",
+      "AIP|1||D001^医生^甲") + "\r";
+
+  static final String ORM_O01 = String.join("\r",
+      "MSH|^~\\&|HIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401100000||ORM^O01^ORM_O01|CTRL-7|P|2.4|||AL|NE|CHN|UNICODE UTF-8",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M",
+      "ORC|NW|ORD-1^HIS",
+      "OBR|1|ORD-1^HIS||CBC^血常规^L") + "\r";
+
+  static final String ADT_A60 = String.join("\r",
+      "MSH|^~\\&|HIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401100000||ADT^A60^ADT_A60|CTRL-8|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "EVN|A60|20250401100000",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M",
+      "IAM|1|DA|PEN^青霉素^L|SV|皮疹|A|ALG-1") + "\r";
+
   static final String QBP_Q11 = String.join("\r",
       "MSH|^~\\&|EMR|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401100000||QBP^Q11^QBP_Q11|CTRL-5|P|2.5.1|||ER|AL|CHN|UNICODE UTF-8|||Z34^CDCPHINVS",
       "QPD|Z34^Request Immunization History^CDCPHINVS|Q-1|M0001^^^^MR~" + CARD + "^^^&2.16.156.10011.1.19&ISO^NI|测试^甲||19800101|M",

@@ -2,9 +2,12 @@ package cn.healthcard.hub.mappings.hl7v2;
 
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A01;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A28_BIRTH;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A60;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.MDM_T02;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.ORM_O01;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ORU_R01;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.QBP_Q11;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.SIU_S12;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.VXU_V04;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.with;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.without;
@@ -26,14 +29,16 @@ class UnhappyPathsTest {
 
   static Stream<Arguments> cases() {
     return Stream.of(
-        Arguments.of("unsupported message type", with(ADT_A01, "MSH", 9, "SIU^S12^SIU_S12"), "AR", "MSH^1^9^1^1", "200"),
+        Arguments.of("unsupported message type", with(ADT_A01, "MSH", 9, "BAR^P01^BAR_P01"), "AR", "MSH^1^9^1^1", "200"),
         Arguments.of("inbound response", with(ADT_A01, "MSH", 9, "RSP^K11^RSP_K11"), "AR", "MSH^1^9^1^1", "200"),
         Arguments.of("unsupported trigger event", with(ADT_A01, "MSH", 9, "ADT^A99"), "AR", "MSH^1^9^1^2", "201"),
         Arguments.of("inbound ACK", with(ADT_A01, "MSH", 9, "ACK^A01^ACK"), "AR", "MSH^1^9^1^1", "200"),
-        Arguments.of("unsupported version", with(ADT_A01, "MSH", 12, "2.7"), "AR", "MSH^1^12", "203"),
+        Arguments.of("unsupported version", with(ADT_A01, "MSH", 12, "2.1"), "AR", "MSH^1^12", "203"),
+        Arguments.of("not a version", with(ADT_A01, "MSH", 12, "3.0"), "AR", "MSH^1^12", "203"),
         Arguments.of("debugging processing id", with(ADT_A01, "MSH", 11, "D"), "AR", "MSH^1^11", "202"),
         Arguments.of("missing control id", with(ADT_A01, "MSH", 10, ""), "AR", "MSH^1^10", "101"),
-        Arguments.of("missing sending facility", with(ADT_A01, "MSH", 4, ""), "AR", "MSH^1^4", "101"),
+        Arguments.of("missing sending facility and application", with(with(ADT_A01, "MSH", 4, ""), "MSH", 3, ""),
+            "AR", "MSH^1^4", "101"),
         Arguments.of("unknown charset", with(ADT_A01, "MSH", 18, "EBCDIC"), "AR", "MSH^1^18", "103"),
         Arguments.of("no MSH", "PID|1||M0001^^^^MR||测试^甲\r", "AR", "MSH^1", "100"),
         Arguments.of("missing MSH-7", with(ADT_A01, "MSH", 7, ""), "AE", "MSH^1^7", "101"),
@@ -88,6 +93,19 @@ class UnhappyPathsTest {
         Arguments.of("birth report: PID-25 above 1 for a singleton", with(ADT_A28_BIRTH, "PID", 25, "2"), "AE", "PID^1^25", "102"),
         Arguments.of("birth report: PID-24 Y without PID-25", with(ADT_A28_BIRTH, "PID", 24, "Y"), "AE", "PID^1^25", "101"),
         Arguments.of("birth report: PID-24 outside table 0136", with(ADT_A28_BIRTH, "PID", 24, "T"), "AE", "PID^1^24", "103"),
+        Arguments.of("SIU without SCH", without(SIU_S12, "SCH"), "AE", "SCH^1", "100"),
+        Arguments.of("SIU without an appointment id", with(SIU_S12, "SCH", 2, ""), "AE", "SCH^1^2", "101"),
+        Arguments.of("SIU booked without a start", with(SIU_S12, "SCH", 11, ""), "AE", "SCH^1^11", "101"),
+        Arguments.of("SIU with a start but no end or duration", with(SIU_S12, "SCH", 9, ""), "AE", "SCH^1^9", "101"),
+        Arguments.of("SIU duration not a number", with(SIU_S12, "SCH", 9, "twenty"), "AE", "SCH^1^9", "102"),
+        Arguments.of("SIU duration in unknown units", with(SIU_S12, "SCH", 10, "fortnight"), "AE", "SCH^1^10", "103"),
+        Arguments.of("ORM without ORC", without(without(ORM_O01, "ORC"), "OBR"), "AE", "ORC^1", "100"),
+        Arguments.of("ORM without order numbers", with(with(ORM_O01, "ORC", 2, ""), "OBR", 2, ""), "AE", "ORC^1^2", "101"),
+        Arguments.of("ORM with an order control the hub does not apply", with(ORM_O01, "ORC", 1, "ZZ"), "AE", "ORC^1^1", "103"),
+        Arguments.of("ORM without order control", with(ORM_O01, "ORC", 1, ""), "AE", "ORC^1^1", "101"),
+        Arguments.of("A60 IAM without an allergen", with(ADT_A60, "IAM", 3, ""), "AE", "IAM^1^3", "101"),
+        Arguments.of("AL1 without an allergen", ADT_A01 + "AL1|1|DA||SV\r", "AE", "AL1^1^3", "101"),
+        Arguments.of("A60 IAM with a bad onset date", with(ADT_A60, "IAM", 11, "2025-01"), "AE", "IAM^1^11", "102"),
         Arguments.of("QBP^Q22 (PDQ) is not answered", with(QBP_Q11, "MSH", 9, "QBP^Q22^QBP_Q21"), "AR", "MSH^1^9^1^2", "201"));
   }
 

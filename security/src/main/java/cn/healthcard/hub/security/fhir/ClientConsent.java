@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * HAPI's consent interceptor, applied to clients' requests only. The hub's own work (start-up,
@@ -47,6 +48,34 @@ public final class ClientConsent {
   public void preHandled(RequestDetails request) {
     if (client(request)) {
       consent.interceptPreHandled(request);
+    }
+  }
+
+  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+  public void creating(RequestDetails request, IBaseResource resource) {
+    if (client(request)) {
+      WrittenResources.writing(request, resource);
+    }
+  }
+
+  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+  public void updating(IBaseResource previous, IBaseResource updated, RequestDetails request) {
+    if (client(request)) {
+      WrittenResources.writing(request, updated);
+    }
+  }
+
+  @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+  public void created(RequestDetails request, IBaseResource resource) {
+    if (client(request)) {
+      WrittenResources.written(request, resource);
+    }
+  }
+
+  @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+  public void updated(IBaseResource previous, IBaseResource updated, RequestDetails request) {
+    if (client(request)) {
+      WrittenResources.written(request, updated);
     }
   }
 

@@ -41,6 +41,7 @@ public final class RecordChangeGuard {
    */
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
   public void operation(RequestDetails request) {
+    binarySearch(request);
     String operation = request.getOperation();
     if (operation == null || !operation.startsWith("$")) {
       return;
@@ -59,6 +60,28 @@ public final class RecordChangeGuard {
       throw new ForbiddenOperationException(
           "Access denied: no treatment relationship, division or consent covers this record");
     }
+  }
+
+  /**
+   * Binary has no search parameter that narrows it to a patient, so a search by a client whose
+   * results are narrowed per patient reads every stored HL7 v2 message whole to check each one
+   * (a search that finds nothing the client may see runs through all of them and can exhaust
+   * the heap). Binaries are read by id: a stored message is linked from its Provenance, an export
+   * file from its job's status. Operators breaking the glass and province-wide public health may
+   * search.
+   */
+  private static void binarySearch(RequestDetails request) {
+    if (!"Binary".equals(request.getResourceName())
+        || request.getRestOperationType() != ca.uhn.fhir.rest.api.RestOperationTypeEnum.SEARCH_TYPE) {
+      return;
+    }
+    Optional<Caller> found = RequestCallers.of(request);
+    if (found.isEmpty() || found.get().breakingGlass()
+        || (found.get().has(Role.PUBLIC_HEALTH) && found.get().division() == null)) {
+      return;
+    }
+    throw new ForbiddenOperationException(
+        "Binary is read by id (a stored HL7 v2 message is linked from its Provenance), not searched");
   }
 
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)

@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param ack what the problem makes of the message: {@link AckCode#AR} (rejected for reasons
  *     unrelated to its content: type, event, version, processing id, character set, unreadable
- *     header) or {@link AckCode#AE} (content error: fix and send again)
+ *     header), {@link AckCode#AE} (content error: fix and send again) or {@link AckCode#AA} (a
+ *     warning: accepted, but the sender should know; ERR-4 severity W)
  * @param code the table 0357 code (ERR-3)
  * @param location where (ERR-2)
  * @param userMessage a short English text for the sender's operators (ERR-8). Never contains
@@ -19,15 +20,21 @@ public record Hl7Error(AckCode ack, ErrorCode code, ErrorLocation location, Stri
     Objects.requireNonNull(ack, "ack");
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(location, "location");
-    if (ack == AckCode.AA) {
-      throw new IllegalArgumentException("an error is AE or AR");
-    }
     userMessage = userMessage == null ? code.text() : userMessage;
   }
 
   /** A content error (AE). */
   public static Hl7Error error(ErrorCode code, ErrorLocation location, String userMessage) {
     return new Hl7Error(AckCode.AE, code, location, userMessage);
+  }
+
+  /** A warning on an accepted message (AA, severity W). */
+  public static Hl7Error warning(ErrorCode code, ErrorLocation location, String userMessage) {
+    return new Hl7Error(AckCode.AA, code, location, userMessage);
+  }
+
+  public boolean isWarning() {
+    return ack == AckCode.AA;
   }
 
   /** A rejection (AR). */

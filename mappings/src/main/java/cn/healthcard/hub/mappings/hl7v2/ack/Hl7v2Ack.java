@@ -15,7 +15,8 @@ import java.util.Set;
  * <p>MSH: sender and receiver swapped, MSH-7 and MSH-10 from the {@link AckContext}, MSH-9
  * {@code ACK^<trigger>^ACK}, MSH-11/12 copied (MSH-12 only when it is an HL7 version, else
  * 2.5.1), MSH-18 the sender's charset name as it sent it. MSA: the code, the inbound control id,
- * a text. One ERR per error: ERR-2 location, ERR-3 the table 0357 code, ERR-4 severity E,
+ * a text. One ERR per error: ERR-2 location, ERR-3 the table 0357 code, ERR-4 severity E (W for
+ * a warning on an accepted message),
  * ERR-8 the user message; for 2.3/2.3.1/2.4 senders also ERR-1 (ELD), the only ERR field they
  * know. The inbound delimiters are reused when they are usable, so copied fields stay as sent;
  * copied fields lose control characters (an MLLP end byte in MSH-3 must not end the frame) and
@@ -25,7 +26,8 @@ import java.util.Set;
 public final class Hl7v2Ack {
 
   private static final Set<String> KNOWN_VERSIONS =
-      Set.of("2.1", "2.2", "2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.7.1", "2.8", "2.8.1");
+      Set.of("2.1", "2.2", "2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.7.1", "2.8", "2.8.1", "2.8.2",
+          "2.9");
   private static final Set<String> ELD_VERSIONS = Set.of("2.1", "2.2", "2.3", "2.3.1", "2.4");
   static final String DEFAULT_VERSION = "2.5.1";
 
@@ -36,7 +38,7 @@ public final class Hl7v2Ack {
    *
    * @param header the inbound MSH as far as it could be read; empty when there was none
    * @param code AA, AE or AR
-   * @param errors the errors (ERR segments), empty for AA
+   * @param errors the errors (ERR segments); for AA, warnings only
    * @param ctx timestamp and control id of the ACK
    */
   public static String build(Optional<RawHeader> header, AckCode code, List<Hl7Error> errors, AckContext ctx) {
@@ -134,7 +136,7 @@ public final class Hl7v2Ack {
       }
       err.add(String.join(comp, l.parts().stream().map(d::escape).toList()));
       err.add(String.join(comp, e.code().code(), d.escape(e.code().text()), ErrorCode.CODING_SYSTEM));
-      err.add("E");
+      err.add(e.isWarning() ? "W" : "E");
       err.add("");
       err.add("");
       err.add("");

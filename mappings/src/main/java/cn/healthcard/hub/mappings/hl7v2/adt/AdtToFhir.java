@@ -14,6 +14,7 @@ import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Identifiers;
 import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
 import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
+import cn.healthcard.hub.mappings.hl7v2.segment.AllergyToAllergyIntolerance;
 import cn.healthcard.hub.mappings.hl7v2.segment.Nk1ToContact;
 import cn.healthcard.hub.mappings.hl7v2.segment.PidToPatient;
 import cn.healthcard.hub.mappings.hl7v2.segment.Pv1ToEncounter;
@@ -29,18 +30,19 @@ import org.hl7.fhir.r4.model.Patient.LinkType;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
- * ADT messages (A01-A08, A11-A13, A28, A31, A40) to FHIR: which segments make which resources.
+ * ADT messages (A01-A16, A21-A23, A25-A28, A31-A34, A39, A40, A42, A60) to FHIR: which segments
+ * make which resources.
  *
  * <ul>
  *   <li>PID (+ NK1 as contacts) is the Patient, written as a conditional update matching card
  *       number or MRN.
  *   <li>PV1 (+ PV2) is the Encounter, a conditional update on its visit number, its status from
- *       the trigger: A01, A02, A06, A07, A12, A13 in-progress; A03 finished; A04 arrived; A05
- *       planned; A11 cancelled; A08 from the content (PV1-45 finished, PV1-44 in-progress, else
- *       arrived). A28 and A31 carry no visit: no Encounter.
+ *       the trigger ({@link #status}). A06, A07 and A42 (merge visit) renumber the visit: MRG-5 is
+ *       the number it had. A28, A31 and A60 carry no visit: no Encounter.
+ *   <li>AL1 (any ADT) and IAM (A60) are AllergyIntolerances of the patient.
  *   <li>A28 and A04 that report a birth ({@link BirthReportRule}) are mapped by {@link
  *       BirthReportToFhir}: the child, the mother, the delivery, the measurements.
- *   <li>A40: each PID/MRG pair is a merge: the survivor (PID) is updated matching its MRN only
+ *   <li>A40 (and A34, A39 of older senders): each PID/MRG pair is a merge: the survivor (PID) is updated matching its MRN only
  *       (the card may still be on the record that goes), the record that goes (MRG-1) becomes
  *       inactive with a {@code replaced-by} link to the survivor, and a {@link PatientMerge} tells
  *       the server to move what refers to it.
@@ -48,7 +50,11 @@ import org.hl7.fhir.r4.model.Reference;
  */
 public final class AdtToFhir {
 
-  private static final Set<String> NO_VISIT = Set.of("A28", "A31", "A40");
+  private static final Set<String> NO_VISIT = Set.of("A28", "A31", "A34", "A39", "A40", "A60");
+  /** Merges of patient records (MRG-1 names the record that goes). */
+  private static final Set<String> MERGES = Set.of("A34", "A39", "A40");
+  /** Events whose MRG-5 names the visit number the Encounter had before (PV1-19 is the new one). */
+  private static final Set<String> VISIT_RENUMBERING = Set.of("A06", "A07", "A42");
   private static final Set<String> PERSON_OIDS = Set.of("2.16.156.10011.1.19", "2.16.156.10011.1.3");
 
   /** What the ADT part produced. */
@@ -58,7 +64,7 @@ public final class AdtToFhir {
 
   public static Result map(MappingContext ctx, String organizationUrl) {
     String trigger = ctx.triggerEvent();
-    if ("A40".equals(trigger)) {
+    if (MERGES.contains(trigger)) {
       return merge(ctx);
     }
     Optional<SegmentRef> pidRef = ctx.message().first("PID");
@@ -82,11 +88,18 @@ public final class AdtToFhir {
     }
     String patientUrl = ctx.transaction().updateWhere(p,
         SearchUrls.identifierQuery(patient.get().matchIdentifiers()));
+    Identifier patientKey = patient.get().matchIdentifiers().get(0);
+    for (SegmentRef al1 : ctx.message().all("AL1")) {
+      AllergyToAllergyIntolerance.fromAl1(ctx, al1, patientKey, patientUrl);
+    }
+    for (SegmentRef iam : ctx.message().all("IAM")) {
+      AllergyToAllergyIntolerance.fromIam(ctx, iam, patientKey, patientUrl);
+    }
 
     Optional<SegmentRef> pv1 = ctx.message().first("PV1");
     if (!NO_VISIT.contains(trigger) && pv1.isPresent()) {
       Optional<Identifier> prior = Optional.empty();
-      if ("A06".equals(trigger) || "A07".equals(trigger)) {
+      if (VISIT_RENUMBERING.contains(trigger)) {
         prior = ctx.message().first("MRG").flatMap(m -> {
           CX cx = m.as(MRG.class).getMrg5_PriorVisitNumber();
           return s(cx.getCx1_IDNumber()).isEmpty() ? Optional.empty()
@@ -104,13 +117,26 @@ public final class AdtToFhir {
     return new Result(Optional.of(patientUrl), List.of());
   }
 
+  /**
+   * The Encounter status an event sets; null = from the content (PV1-45 finished, PV1-44
+   * in-progress, else arrived): A08, and the pending transfer and discharge (A15, A16), which
+   * announce a change without making it.
+   */
   static EncounterStatus status(String trigger) {
     return switch (trigger) {
-      case "A01", "A02", "A06", "A07", "A12", "A13" -> EncounterStatus.INPROGRESS;
+      // admitted, transferred, tracking (A09 departing, A10 arriving), returned from leave (A22),
+      // pending discharge or transfer cancelled (A25, A26), tracking cancelled (A32, A33)
+      case "A01", "A02", "A06", "A07", "A09", "A10", "A12", "A13", "A22", "A25", "A26", "A32", "A33" ->
+          EncounterStatus.INPROGRESS;
       case "A03" -> EncounterStatus.FINISHED;
       case "A04" -> EncounterStatus.ARRIVED;
-      case "A05" -> EncounterStatus.PLANNED;
-      case "A11" -> EncounterStatus.CANCELLED;
+      // pre-admitted, pending admission
+      case "A05", "A14" -> EncounterStatus.PLANNED;
+      // admission or visit cancelled, pending admission cancelled
+      case "A11", "A27" -> EncounterStatus.CANCELLED;
+      case "A21" -> EncounterStatus.ONLEAVE;
+      // the visit was recorded in error
+      case "A23" -> EncounterStatus.ENTEREDINERROR;
       default -> null;
     };
   }

@@ -122,10 +122,23 @@ public final class RawHeader {
     return text(n, 1);
   }
 
-  /** MSH-4.1, else MSH-4.2: the sending facility as the hub keys messages by it. */
+  /**
+   * MSH-4.1, else MSH-4.2: the sending facility as the hub keys messages by it; when MSH-4 is
+   * empty, the sending application (MSH-3.1, else MSH-3.2) stands in for it.
+   */
   public String sendingFacility() {
-    String ns = text(4, 1);
-    return ns.isEmpty() ? text(4, 2) : ns;
+    String facility = hd(4);
+    return facility.isEmpty() ? hd(3) : facility;
+  }
+
+  /** True when MSH-4 is empty and {@link #sendingFacility()} is the sending application (MSH-3). */
+  public boolean facilityFromApplication() {
+    return hd(4).isEmpty() && !hd(3).isEmpty();
+  }
+
+  private String hd(int field) {
+    String ns = text(field, 1);
+    return ns.isEmpty() ? text(field, 2) : ns;
   }
 
   public String controlId() {

@@ -10,6 +10,7 @@ import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
 import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
 import cn.healthcard.hub.mappings.hl7v2.segment.ObrToDiagnosticReport;
 import cn.healthcard.hub.mappings.hl7v2.segment.ObxToObservation;
+import cn.healthcard.hub.mappings.hl7v2.segment.OrderToServiceRequest;
 import cn.healthcard.hub.mappings.hl7v2.segment.ReferencedPatient;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,6 +81,8 @@ public final class OruToFhir {
       if (report.isPresent()) {
         DiagnosticReport r = report.get().report();
         r.setSubject(new Reference(refs.get().patientUrl()));
+        OrderToServiceRequest.referenced(ctx, obrRef, refs.get().patientUrl())
+            .ifPresent(order -> r.addBasedOn(new Reference(order)));
         refs.get().encounterUrl().ifPresent(e -> r.setEncounter(new Reference(e)));
         r.addPerformer(new Reference(organizationUrl));
         for (Observation o : observations) {

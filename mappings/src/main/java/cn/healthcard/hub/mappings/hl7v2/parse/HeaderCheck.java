@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The header checks that decide whether the hub takes a message at all. Every failure here is
- * an AR: the message is refused for reasons unrelated to its content.
+ * an AR: the message is refused for reasons unrelated to its content. Warnings do not refuse it.
  */
 public final class HeaderCheck {
 
@@ -24,7 +24,8 @@ public final class HeaderCheck {
     }
     if (h.sendingFacility().isEmpty()) {
       errors.add(Hl7Error.reject(ErrorCode.REQUIRED_FIELD_MISSING, ErrorLocation.msh(4),
-          "MSH-4 (sending facility) is required: the hub keys messages and identifiers by it"));
+          "MSH-4 (sending facility) or at least MSH-3 (sending application) is required: the hub keys"
+              + " messages and identifiers by it"));
     }
     String type = h.messageType();
     String trigger = h.triggerEvent();
@@ -34,7 +35,7 @@ public final class HeaderCheck {
     } else if (!SupportedMessages.supportsType(type)) {
       errors.add(Hl7Error.reject(ErrorCode.UNSUPPORTED_MESSAGE_TYPE,
           ErrorLocation.component("MSH", 1, 9, 1, 1),
-          "the hub accepts ADT, ORU, MDM, VXU and QBP messages only"));
+          "the hub accepts ADT, ORM, OML, OMG, ORU, MDM, SIU, VXU and QBP messages only"));
     } else if (!SupportedMessages.supports(type, trigger)) {
       errors.add(Hl7Error.reject(ErrorCode.UNSUPPORTED_EVENT_CODE,
           ErrorLocation.component("MSH", 1, 9, 1, 2),
@@ -58,8 +59,19 @@ public final class HeaderCheck {
           "MSH-12 (version id) is required"));
     } else if (!SupportedMessages.VERSIONS.contains(version)) {
       errors.add(Hl7Error.reject(ErrorCode.UNSUPPORTED_VERSION_ID, ErrorLocation.msh(12),
-          "the hub accepts HL7 versions 2.3, 2.3.1, 2.4, 2.5 and 2.5.1"));
+          "the hub accepts HL7 versions 2.2 to 2.8.2 and 2.9"));
     }
     return errors;
+  }
+
+  /** What the sender should know about a message the hub accepts (ERR with severity W in the AA). */
+  public static List<Hl7Error> warnings(RawHeader h) {
+    List<Hl7Error> warnings = new ArrayList<>();
+    if (h.facilityFromApplication()) {
+      warnings.add(Hl7Error.warning(ErrorCode.REQUIRED_FIELD_MISSING, ErrorLocation.msh(4),
+          "MSH-4 (sending facility) is empty: the sending application (MSH-3) keys this sender's messages"
+              + " and identifiers instead; send MSH-4"));
+    }
+    return warnings;
   }
 }

@@ -8,10 +8,19 @@ import ca.uhn.hl7v2.model.v251.message.ADT_A05;
 import ca.uhn.hl7v2.model.v251.message.ADT_A06;
 import ca.uhn.hl7v2.model.v251.message.ADT_A09;
 import ca.uhn.hl7v2.model.v251.message.ADT_A12;
+import ca.uhn.hl7v2.model.v251.message.ADT_A15;
+import ca.uhn.hl7v2.model.v251.message.ADT_A16;
+import ca.uhn.hl7v2.model.v251.message.ADT_A21;
+import ca.uhn.hl7v2.model.v251.message.ADT_A30;
 import ca.uhn.hl7v2.model.v251.message.ADT_A39;
+import ca.uhn.hl7v2.model.v251.message.ADT_A60;
 import ca.uhn.hl7v2.model.v251.message.MDM_T02;
+import ca.uhn.hl7v2.model.v251.message.OMG_O19;
+import ca.uhn.hl7v2.model.v251.message.OML_O21;
+import ca.uhn.hl7v2.model.v251.message.ORM_O01;
 import ca.uhn.hl7v2.model.v251.message.ORU_R01;
 import ca.uhn.hl7v2.model.v251.message.QBP_Q11;
+import ca.uhn.hl7v2.model.v251.message.SIU_S12;
 import ca.uhn.hl7v2.model.v251.message.VXU_V04;
 import java.util.Map;
 import java.util.Optional;
@@ -19,13 +28,19 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The message types (ADT, ORU, MDM, VXU, QBP), trigger events, versions and processing ids the
+ * The message types (ADT, ORM, OML, OMG, ORU, MDM, SIU, VXU, QBP), trigger events, versions and processing ids the
  * hub accepts, and the v2.5.1 structure each type/trigger is parsed into (2.3, 2.3.1, 2.4 and 2.5
  * messages land in the same structures: their fields are a prefix of 2.5.1's).
  */
 public final class SupportedMessages {
 
-  public static final Set<String> VERSIONS = Set.of("2.3", "2.3.1", "2.4", "2.5", "2.5.1");
+  /**
+   * Every version from 2.2 to 2.8.2, and 2.9: HL7 v2's compatibility rules make a later message
+   * readable as an earlier one (a receiver reads the fields it knows); the raw message, with any
+   * field and segment the hub does not map, is kept with what it produced.
+   */
+  public static final Set<String> VERSIONS = Set.of(
+      "2.2", "2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.7.1", "2.8", "2.8.1", "2.8.2", "2.9");
 
   /**
    * P (production) and T (training) are accepted; the route gets MSH-11 and decides what to do
@@ -43,13 +58,39 @@ public final class SupportedMessages {
           Map.entry("A06", ADT_A06::new),
           Map.entry("A07", ADT_A06::new),
           Map.entry("A08", ADT_A01::new),
+          Map.entry("A09", ADT_A09::new),
+          Map.entry("A10", ADT_A09::new),
           Map.entry("A11", ADT_A09::new),
           Map.entry("A12", ADT_A12::new),
           Map.entry("A13", ADT_A01::new),
+          Map.entry("A14", ADT_A05::new),
+          Map.entry("A15", ADT_A15::new),
+          Map.entry("A16", ADT_A16::new),
+          Map.entry("A21", ADT_A21::new),
+          Map.entry("A22", ADT_A21::new),
+          Map.entry("A23", ADT_A21::new),
+          Map.entry("A25", ADT_A21::new),
+          Map.entry("A26", ADT_A21::new),
+          Map.entry("A27", ADT_A21::new),
           Map.entry("A28", ADT_A05::new),
           Map.entry("A31", ADT_A05::new),
-          Map.entry("A40", ADT_A39::new)),
+          Map.entry("A32", ADT_A21::new),
+          Map.entry("A33", ADT_A21::new),
+          Map.entry("A34", ADT_A30::new),
+          Map.entry("A39", ADT_A39::new),
+          Map.entry("A40", ADT_A39::new),
+          Map.entry("A42", ADT_A39::new),
+          Map.entry("A60", ADT_A60::new)),
       "ORU", Map.of("R01", ORU_R01::new),
+      "ORM", Map.of("O01", ORM_O01::new),
+      "OML", Map.of("O21", OML_O21::new),
+      "OMG", Map.of("O19", OMG_O19::new),
+      "SIU", Map.ofEntries(
+          Map.entry("S12", SIU_S12::new), Map.entry("S13", SIU_S12::new), Map.entry("S14", SIU_S12::new),
+          Map.entry("S15", SIU_S12::new), Map.entry("S16", SIU_S12::new), Map.entry("S17", SIU_S12::new),
+          Map.entry("S18", SIU_S12::new), Map.entry("S19", SIU_S12::new), Map.entry("S20", SIU_S12::new),
+          Map.entry("S21", SIU_S12::new), Map.entry("S22", SIU_S12::new), Map.entry("S23", SIU_S12::new),
+          Map.entry("S24", SIU_S12::new), Map.entry("S26", SIU_S12::new)),
       "MDM", Map.of("T02", MDM_T02::new),
       "VXU", Map.of("V04", VXU_V04::new),
       "QBP", Map.of("Q11", QBP_Q11::new));

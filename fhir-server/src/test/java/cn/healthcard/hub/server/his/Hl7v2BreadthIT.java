@@ -1,0 +1,169 @@
+package cn.healthcard.hub.server.his;
+
+import static cn.healthcard.hub.server.his.HisMessages.adt;
+import static cn.healthcard.hub.server.his.HisMessages.field;
+import static cn.healthcard.hub.server.his.HisMessages.msa1;
+import static cn.healthcard.hub.server.his.HisMessages.message;
+import static cn.healthcard.hub.server.his.HisMessages.msh;
+import static cn.healthcard.hub.server.his.HisMessages.pid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.healthcard.hub.server.IdentityNumbers;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.AllergyIntolerance;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Parameters;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HL7 v2 as hospitals send it: later versions, senders without MSH-4, the wider ADT event set,
+ * allergies, scheduling, and the operators' dry run.
+ */
+class Hl7v2BreadthIT extends HisIntegrationTest {
+  private static final AtomicInteger CONTROL = new AtomicInteger();
+
+  private static String controlId() {
+    return "B" + System.nanoTime() % 1_000_000_000L + "-" + CONTROL.incrementAndGet();
+  }
+
+  @Test
+  void aVersion28AdmissionWithAllergiesIsStoredAndAnsweredIn28() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1979, 4, 2));
+    String visit = "V" + controlId();
+    String a01 = adt("A01", "HOSP_B", controlId(), card, "MRN" + controlId(), visit, "周", "八", "19790402", "M")
+        .replace("|P|2.4|", "|P|2.8|")
+        + "PRT|1|AD||RP|D009^医生^丁\r"
+        + "AL1|1|DA|C0030842^青霉素^UMLS|SV|皮疹\r";
+    String ack = sendMllp(a01);
+    assertThat(msa1(ack)).isEqualTo("AA");
+    // the fields after MSH| are MSH-2...: index 11 is MSH-12
+    assertThat(field(ack, "MSH", 11)).isEqualTo("2.8");
+    Bundle allergies = awaitAtLeast("/AllergyIntolerance?patient.identifier=" + token(CARD, card), 1);
+    assertThat(allergies.getEntry()).hasSize(1);
+    AllergyIntolerance allergy = (AllergyIntolerance) allergies.getEntryFirstRep().getResource();
+    assertThat(allergy.getCode().getCodingFirstRep().getCode()).isEqualTo("C0030842");
+    assertThat(allergy.getCriticality()).isEqualTo(AllergyIntolerance.AllergyIntoleranceCriticality.HIGH);
+
+    // the same allergy in a later A08 updates it, never duplicates it
+    String a08 = adt("A08", "HOSP_B", controlId(), card, "MRN-x", visit, "周", "八", "19790402", "M")
+        .replace("|P|2.4|", "|P|2.8.2|") + "AL1|1|DA|C0030842^青霉素^UMLS|SV|皮疹\r";
+    assertThat(msa1(sendMllp(a08))).isEqualTo("AA");
+    Thread.sleep(1500);
+    assertThat(search("/AllergyIntolerance?patient.identifier=" + token(CARD, card)).getEntry()).hasSize(1);
+  }
+
+  @Test
+  void withoutMsh4TheSendingApplicationIsTheSenderAndTheAckWarns() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1981, 9, 9));
+    registerHospital("HIS_APP_9");
+    String visit = "V" + controlId();
+    String message = adt("A04", "X", controlId(), card, "MRN" + controlId(), visit, "吴", "九", "19810909", "F")
+        .replace("MSH|^~\\&|HIS|X|", "MSH|^~\\&|HIS_APP_9||");
+    String ack = sendMllp(message);
+    assertThat(msa1(ack)).isEqualTo("AA");
+    assertThat(field(ack, "ERR", 2)).isEqualTo("MSH^1^4");
+    assertThat(field(ack, "ERR", 4)).isEqualTo("W");
+    Bundle encounters = awaitAtLeast("/Encounter?identifier="
+        + token("https://hub.healthcard.cn/fhir/NamingSystem/HIS_APP_9/visit", visit), 1);
+    assertThat(encounters.getEntry()).hasSize(1);
+    // an unregistered application is refused as an unregistered facility is
+    String other = message.replace("HIS_APP_9", "HIS_APP_UNKNOWN");
+    String refused = sendMllp(other);
+    assertThat(msa1(refused)).isEqualTo("AR");
+  }
+
+  @Test
+  void leaveOfAbsenceAndADeletedVisitSetTheEncountersStatus() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1970, 1, 5));
+    String visit = "V" + controlId();
+    String mrn = "MRN" + controlId();
+    assertThat(msa1(sendMllp(adt("A01", "HOSP_B", controlId(), card, mrn, visit, "郑", "十", "19700105", "M"))))
+        .isEqualTo("AA");
+    String a21 = adt("A21", "HOSP_B", controlId(), card, mrn, visit, "郑", "十", "19700105", "M")
+        .replace("ADT^A21^ADT_A01", "ADT^A21^ADT_A21").replace("20261126093000+0800", "20261126100000+0800");
+    assertThat(msa1(sendMllp(a21))).isEqualTo("AA");
+    Bundle onLeave = await("/Encounter?identifier=" + token("https://hub.healthcard.cn/fhir/NamingSystem/HOSP_B/visit", visit),
+        b -> b.getEntry().size() == 1
+            && ((Encounter) b.getEntryFirstRep().getResource()).getStatus() == Encounter.EncounterStatus.ONLEAVE);
+    assertThat(((Encounter) onLeave.getEntryFirstRep().getResource()).getStatus()).isEqualTo(Encounter.EncounterStatus.ONLEAVE);
+  }
+
+  @Test
+  void anAppointmentIsBookedRescheduledAndCancelled() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1966, 6, 6));
+    String appointmentId = "APT" + controlId();
+    String patient = pid(card, "MRN" + controlId(), "HOSP_B", "冯", "十一", "19660606", "M");
+    String booked = message(msh("HOSP_B", "SIU^S12^SIU_S12", controlId(), "2.5.1", "UNICODE UTF-8"),
+        "SCH||" + appointmentId + "^RIS|||||R-01^高血压复诊^L|FOLLOWUP^复诊^L|20|min|^^^20261210093000+0800"
+            + "|||||||||||||||Booked",
+        patient, "RGS|1", "AIL|1||XNK^201^^HOSP_B", "AIP|1||D003^医生^丙");
+    assertThat(msa1(sendMllp(booked))).isEqualTo("AA");
+    // SCH-2's namespace (EI-2, "RIS") scopes the number within the sending facility
+    String query = "/Appointment?identifier=" + token("https://hub.healthcard.cn/fhir/NamingSystem/HOSP_B/RIS",
+        appointmentId);
+    Bundle found = awaitAtLeast(query, 1);
+    Appointment appointment = (Appointment) found.getEntryFirstRep().getResource();
+    assertThat(appointment.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+    assertThat(appointment.getMinutesDuration()).isEqualTo(20);
+    assertThat(appointment.getParticipant()).hasSize(3);
+
+    String cancelled = message(msh("HOSP_B", "SIU^S15^SIU_S12", controlId(), "2.5.1", "UNICODE UTF-8")
+            .replace("20261126093000+0800", "20261127093000+0800"),
+        "SCH||" + appointmentId + "^RIS|||||R-01^高血压复诊^L|FOLLOWUP^复诊^L|20|min|^^^20261210093000+0800",
+        patient, "RGS|1");
+    assertThat(msa1(sendMllp(cancelled))).isEqualTo("AA");
+    Bundle after = await(query, b -> b.getEntry().size() == 1
+        && ((Appointment) b.getEntryFirstRep().getResource()).getStatus() == Appointment.AppointmentStatus.CANCELLED);
+    assertThat(after.getEntry()).hasSize(1);
+    assertThat(((Appointment) after.getEntryFirstRep().getResource()).getStatus())
+        .isEqualTo(Appointment.AppointmentStatus.CANCELLED);
+
+    // without a start an appointment that is booked cannot be stored: AE naming SCH-11
+    String noTime = message(msh("HOSP_B", "SIU^S12^SIU_S12", controlId(), "2.5.1", "UNICODE UTF-8"),
+        "SCH||" + appointmentId + "-2^RIS", patient, "RGS|1");
+    String ae = sendMllp(noTime);
+    assertThat(msa1(ae)).isEqualTo("AE");
+    assertThat(field(ae, "ERR", 2)).isEqualTo("SCH^1^11");
+  }
+
+  @Test
+  void aDryRunAnswersTheAckAndTheTransactionAndStoresNothing() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1990, 2, 2));
+    String visit = "V" + controlId();
+    String message = adt("A01", "HOSP_DRY", controlId(), card, "MRN" + controlId(), visit, "陈", "一", "19900202", "F");
+    HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/hl7v2/dry-run"))
+        .header("Authorization", "Bearer " + clients().adminToken())
+        .header("Content-Type", "x-application/hl7-v2+er7")
+        .POST(HttpRequest.BodyPublishers.ofString(message)).build());
+    assertThat(answer.statusCode()).isEqualTo(200);
+    Parameters parameters = FHIR.newJsonParser().parseResource(Parameters.class, answer.body());
+    assertThat(parameters.getParameter("outcome").getValue().primitiveValue()).isEqualTo("AA");
+    assertThat(parameters.getParameter("ack").getValue().primitiveValue()).contains("\rMSA|AA|");
+    Bundle transaction = (Bundle) parameters.getParameter("transaction").getResource();
+    assertThat(transaction.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
+    assertThat(transaction.getEntry()).anyMatch(e -> e.getResource() instanceof Encounter);
+    Thread.sleep(1000);
+    assertThat(search("/Patient?identifier=" + token(CARD, card)).getEntry()).isEmpty();
+
+    HttpResponse<String> bad = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/hl7v2/dry-run"))
+        .header("Authorization", "Bearer " + clients().adminToken())
+        .POST(HttpRequest.BodyPublishers.ofString(message.replace("|19900202|", "|19900230|")))
+        .build());
+    Parameters refused = FHIR.newJsonParser().parseResource(Parameters.class, bad.body());
+    assertThat(refused.getParameter("outcome").getValue().primitiveValue()).isEqualTo("AE");
+    assertThat(refused.getParameter("transaction")).isNull();
+
+    // operators only
+    String hospital = clients().tokenFor("dry-run-hospital", java.util.Map.of("role", "hospital", "institution", "HOSP_DRY"));
+    HttpResponse<String> forbidden = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/hl7v2/dry-run"))
+        .header("Authorization", "Bearer " + hospital)
+        .POST(HttpRequest.BodyPublishers.ofString(message)).build());
+    assertThat(forbidden.statusCode()).isEqualTo(403);
+  }
+}
