@@ -248,6 +248,16 @@ class SecurityIT extends HubIntegrationTest {
     Bundle notTheirs = FHIR.newJsonParser().parseResource(Bundle.class, as(hospitalY(), "GET",
         "/fhir/Patient?identifier=" + URLEncoder.encode(CARD + "|" + card, StandardCharsets.UTF_8), null).body());
     assertThat(notTheirs.getEntry()).isEmpty();
+
+    // as hospital systems send them: the Patient created only if its card number is new
+    String second = cn.healthcard.hub.server.IdentityNumbers.next(java.time.LocalDate.of(1977, 7, 7));
+    String conditional = bundle.replace(card, second).replace("\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}",
+        "\"request\":{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":\"identifier=" + CARD + "|" + second + "\"}");
+    HttpResponse<String> again = as(hospitalX(), "POST", "/fhir", conditional);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    Bundle foundAgain = FHIR.newJsonParser().parseResource(Bundle.class, as(hospitalX(), "GET",
+        "/fhir/Patient?identifier=" + URLEncoder.encode(CARD + "|" + second, StandardCharsets.UTF_8), null).body());
+    assertThat(foundAgain.getEntry()).hasSize(1);
   }
 
   @Test
