@@ -138,17 +138,10 @@ public class ClientAdmin {
   }
 
   private static ResponseEntity<Map<String, Object>> problems(List<ClientRegistration.Problem> problems) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("error", "invalid_request");
-    out.put("problems", problems.stream()
-        .map(p -> Map.of("field", p.field(), "message", p.message())).toList());
-    return ResponseEntity.badRequest().body(out);
+    return AdminErrors.invalid(problems.stream().map(p -> new AdminErrors.Problem(p.field(), p.message())).toList());
   }
 
   private static ResponseEntity<Map<String, Object>> notFound(String id) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("error", "not_found");
-    out.put("error_description", "no client " + id);
-    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(out);
+    return AdminErrors.notFound("no client " + id);
   }
 }

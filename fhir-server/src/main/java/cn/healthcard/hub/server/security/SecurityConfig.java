@@ -198,7 +198,8 @@ public class SecurityConfig {
         HttpSecurity http, HubClients clients, SigningKeys keys, HubProperties hub,
         cn.healthcard.hub.cards.ca.ClientCertificates certificates) throws Exception {
       TokenToCaller toCaller = new TokenToCaller(clients, hub.security().issuer());
-      JwtDecoder decoder = decoder(keys, hub.security().issuer(), hub.security().audience());
+      JwtDecoder decoder = new cn.healthcard.hub.security.oauth.VerifiedTokens(
+          decoder(keys, hub.security().issuer(), hub.security().audience()), Clock.systemUTC(), 50_000);
       http.securityMatcher("/**")
           .authorizeHttpRequests(requests -> requests
               .requestMatchers(HttpMethod.GET, "/fhir/metadata").permitAll()

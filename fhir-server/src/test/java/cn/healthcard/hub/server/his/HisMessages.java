@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** HL7 v2 messages for the HIS tests, built field by field so positions are explicit. */
-final class HisMessages {
+public final class HisMessages {
   static final String CARD_AUTHORITY = "&2.16.156.10011.1.19&ISO";
 
   private HisMessages() {}
@@ -44,7 +44,7 @@ final class HisMessages {
     return String.join("\r", segments) + "\r";
   }
 
-  static String adt(String trigger, String facility, String controlId, String card, String mrn, String visit,
+  public static String adt(String trigger, String facility, String controlId, String card, String mrn, String visit,
       String family, String given, String birth, String sex) {
     return message(
         msh(facility, "ADT^" + trigger + "^ADT_A01", controlId, "2.4", "UNICODE UTF-8"),

@@ -1,5 +1,6 @@
 package cn.healthcard.hub.server.security;
 
+import cn.healthcard.hub.server.his.HisMessages;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -7,10 +8,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class SenderChecks {
   private SenderChecks() {}
 
+  /** An A04 without a card number from the facility; the control id also makes its MRN and visit. */
   static String adt(String facility, String controlId) {
-    return "MSH|^~\\&|HIS|" + facility + "|HUB|PROVINCE|20261126093000+0800||ADT^A04^ADT_A01|" + controlId
-        + "|P|2.4|||||||UNICODE UTF-8\rEVN|A04|20261126093000+0800\rPID|1||MRN-" + controlId + "^^^" + facility
-        + "^MR||王^五||19800101|M\rPV1|1|O\r";
+    return HisMessages.adt("A04", facility, controlId, null, "MRN-" + controlId, "V-" + controlId,
+        "王", "五", "19800101", "M");
   }
 
   static long inboxRows(DataSource dataSource, String facility) {

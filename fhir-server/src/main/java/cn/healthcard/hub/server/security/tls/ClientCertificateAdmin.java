@@ -1,5 +1,7 @@
 package cn.healthcard.hub.server.security.tls;
 
+import cn.healthcard.hub.server.security.AdminErrors;
+
 import cn.healthcard.hub.cards.ca.CertificateStatus;
 import cn.healthcard.hub.cards.ca.ClientCertificates;
 import cn.healthcard.hub.cards.ca.RevocationReason;
@@ -52,14 +54,14 @@ public class ClientCertificateAdmin {
   public ResponseEntity<Map<String, Object>> issue(
       @PathVariable String id, @RequestBody(required = false) Map<String, Object> body) {
     if (clients.find(id).isEmpty()) {
-      return error(HttpStatus.NOT_FOUND, "not_found", "no client " + id);
+      return AdminErrors.notFound("no client " + id);
     }
     if (body == null || !(body.get("csr") instanceof String csr)) {
-      return problem("csr", "csr: a PEM certificate request (PKCS #10) is required");
+      return AdminErrors.invalid("csr", "csr: a PEM certificate request (PKCS #10) is required");
     }
     Object days = body.getOrDefault("validity_days", 365);
     if (!(days instanceof Integer validityDays)) {
-      return problem("validity_days", "validity_days must be a whole number of days");
+      return AdminErrors.invalid("validity_days", "validity_days must be a whole number of days");
     }
     X509Certificate certificate;
     try {
@@ -67,7 +69,7 @@ public class ClientCertificateAdmin {
     } catch (ClientCertificates.Refused e) {
       String message = e.getMessage();
       String field = message.startsWith("csr") ? "csr" : message.startsWith("validity") ? "validity_days" : "client_id";
-      return problem(field, message);
+      return AdminErrors.invalid(field, message);
     }
     log.info("Client {} received certificate {}", id, certificate.getSerialNumber().toString(16));
     Map<String, Object> out = new LinkedHashMap<>();
@@ -83,7 +85,7 @@ public class ClientCertificateAdmin {
   @GetMapping
   public ResponseEntity<?> list(@PathVariable String id) {
     if (clients.find(id).isEmpty()) {
-      return error(HttpStatus.NOT_FOUND, "not_found", "no client " + id);
+      return AdminErrors.notFound("no client " + id);
     }
     Instant now = Clock.systemUTC().instant();
     return ResponseEntity.ok(certificates.of(id).stream().map(status -> view(status, now)).toList());
@@ -98,17 +100,17 @@ public class ClientCertificateAdmin {
     try {
       reason = RevocationReason.fromToken(reasonToken);
     } catch (IllegalArgumentException e) {
-      return problem("reason", "reason must be one of " + List.of(RevocationReason.values()).stream()
+      return AdminErrors.invalid("reason", "reason must be one of " + List.of(RevocationReason.values()).stream()
           .map(RevocationReason::token).toList());
     }
     BigInteger number;
     try {
       number = new BigInteger(serial, 16);
     } catch (NumberFormatException e) {
-      return error(HttpStatus.NOT_FOUND, "not_found", "client " + id + " has no certificate " + serial);
+      return AdminErrors.notFound("client " + id + " has no certificate " + serial);
     }
     if (!certificates.revoke(id, number, reason)) {
-      return error(HttpStatus.NOT_FOUND, "not_found", "client " + id + " has no certificate " + serial);
+      return AdminErrors.notFound("client " + id + " has no certificate " + serial);
     }
     log.info("Client {}: certificate {} revoked ({})", id, serial, reason.token());
     Instant now = Clock.systemUTC().instant();
@@ -138,19 +140,5 @@ public class ClientCertificateAdmin {
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException("cannot encode a certificate", e);
     }
-  }
-
-  private static ResponseEntity<Map<String, Object>> problem(String field, String message) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("error", "invalid_request");
-    out.put("problems", List.of(Map.of("field", field, "message", message)));
-    return ResponseEntity.badRequest().body(out);
-  }
-
-  private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String code, String description) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("error", code);
-    out.put("error_description", description);
-    return ResponseEntity.status(status).body(out);
   }
 }
