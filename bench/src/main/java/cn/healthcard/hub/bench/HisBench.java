@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * HIS traffic over MLLP: mixed ADT/ORU messages over several connections; prints the ACK rate,
+ * HIS traffic over MLLP: mixed ADT, ORU, RDE and DFT messages over several connections; prints the ACK rate,
  * ACK latency percentiles, the rate at which messages are fully stored in the FHIR repository
  * (inbox rows STORED), the hub's heap and resident memory.
  *
@@ -67,8 +67,11 @@ public final class HisBench {
     long start = System.nanoTime();
     int accepted = send(all, mllpPort, connections, latencies);
     double ackSeconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("sent %d messages (%s) over %d MLLP connections: %d AA in %.1f s = %.0f ACKs/s%n",
-        all.size(), "ADT A04/A01/A08/A03 + ORU R01", connections, accepted, ackSeconds, accepted / ackSeconds);
+    Map<String, Long> mix = new java.util.TreeMap<>();
+    all.forEach(m -> mix.merge(m.type(), 1L, Long::sum));
+    System.out.printf("message mix: %s%n", mix);
+    System.out.printf("sent %d messages over %d MLLP connections: %d AA in %.1f s = %.0f ACKs/s%n",
+        all.size(), connections, accepted, ackSeconds, accepted / ackSeconds);
     System.out.printf("ACK latency: %s%n", Stats.percentiles(latencies));
     long target = before.getOrDefault("STORED", 0L) + accepted;
     long storedAt = awaitStored(root, target, Duration.ofMinutes(30));

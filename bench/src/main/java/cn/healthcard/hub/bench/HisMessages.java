@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Synthetic HL7 v2.4 traffic of a hospital: per patient a registration (A04), an admission
- * (A01), a demographics update (A08), a lab result (ORU^R01) and a discharge (A03), with valid
- * card numbers and Chinese names. Every message has its own control id; every patient its own
+ * (A01), a demographics update (A08), a lab result (ORU^R01), a prescription (RDE^O11), the
+ * visit's charges (DFT^P03) and a discharge (A03), with valid card numbers and Chinese names. Every message has its own control id; every patient its own
  * MRN and visit number.
  */
 public final class HisMessages {
@@ -21,12 +21,12 @@ public final class HisMessages {
 
   private HisMessages() {}
 
-  /** {@code count} messages, five per patient, interleaved across patients as HIS traffic is. */
+  /** {@code count} messages, seven per patient, interleaved across patients as HIS traffic is. */
   public static List<Message> mixed(String facility, int count, int seed) {
     List<Message> out = new ArrayList<>(count);
-    int patients = (count + 4) / 5;
-    String[] triggers = {"A04", "A01", "A08", "ORU", "A03"};
-    for (int step = 0; step < 5 && out.size() < count; step++) {
+    String[] triggers = {"A04", "A01", "A08", "ORU", "RDE", "DFT", "A03"};
+    int patients = (count + triggers.length - 1) / triggers.length;
+    for (int step = 0; step < triggers.length && out.size() < count; step++) {
       for (int p = 0; p < patients && out.size() < count; p++) {
         out.add(message(facility, seed, p, triggers[step], step));
       }
@@ -71,15 +71,32 @@ public final class HisMessages {
     pv1Fields[44] = "20261126080000+0800";
     String pv1 = segment("PV1", pv1Fields);
     boolean oru = trigger.equals("ORU");
+    String type = switch (trigger) {
+      case "ORU" -> "ORU^R01^ORU_R01";
+      case "RDE" -> "RDE^O11^RDE_O11";
+      case "DFT" -> "DFT^P03^DFT_P03";
+      default -> "ADT^" + trigger + "^ADT_A01";
+    };
     String msh = "MSH|^~\\&|HIS|" + facility + "|HUB|PROVINCE|" + time + "||"
-        + (oru ? "ORU^R01^ORU_R01" : "ADT^" + trigger + "^ADT_A01") + "|" + controlId + "|P|2.4|||AL|NE||UNICODE UTF-8";
+        + type + "|" + controlId + "|P|2.4|||AL|NE||UNICODE UTF-8";
     List<String> segments = new ArrayList<>();
     segments.add(msh);
-    if (!oru) {
-      segments.add("EVN|" + trigger + "|" + time);
+    if (trigger.startsWith("A") || trigger.equals("DFT")) {
+      segments.add("EVN|" + (trigger.equals("DFT") ? "P03" : trigger) + "|" + time);
     }
-    segments.add(pid);
+    // PID-18: the visit's account, which the charges are posted on
+    segments.add(trigger.equals("DFT") ? pid + "|||||||A" + visit + "^^^^AN" : pid);
     segments.add(pv1);
+    if (trigger.equals("RDE")) {
+      segments.add("ORC|NW|RX" + controlId + "|||||||" + time);
+      segments.add("RXE||86900123000012^阿莫西林胶囊^NMPA|0.5||g^g^UCUM|||||24|粒^粒^L|0");
+      segments.add("RXR|PO^口服^HL70162");
+    }
+    if (trigger.equals("DFT")) {
+      segments.add("FT1|1|T" + controlId + "-1||" + time + "||CG|310100001^一般诊疗费^L|||1|10.00&CNY");
+      segments.add("FT1|2|T" + controlId + "-2||" + time + "||CG|250101001^血常规^L|||1|"
+          + (20 + patient % 10) + ".50&CNY");
+    }
     if (oru) {
       segments.add("ORC|RE|P" + controlId + "|F" + controlId);
       String[] obr = new String[26];
@@ -95,6 +112,6 @@ public final class HisMessages {
       segments.add("OBX|2|NM|HGB^血红蛋白^L||" + (110 + patient % 50) + "|g/L|115-150|N|||F|||" + time);
       segments.add("OBX|3|ST|NOTE^备注^L||标本合格||||||F|||" + time);
     }
-    return new Message(controlId, oru ? "ORU^R01" : "ADT^" + trigger, visit, String.join("\r", segments) + "\r");
+    return new Message(controlId, type.substring(0, 7), visit, String.join("\r", segments) + "\r");
   }
 }

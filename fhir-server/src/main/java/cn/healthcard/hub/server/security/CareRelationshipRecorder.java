@@ -1,5 +1,12 @@
 package cn.healthcard.hub.server.security;
 
+import cn.healthcard.hub.mappings.hl7v2.datatype.Sender;
+import cn.healthcard.hub.mappings.hl7v2.ref.ReferralToFhir;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
@@ -77,11 +84,42 @@ public final class CareRelationshipRecorder {
     }
     @SuppressWarnings("unchecked")
     Set<String> seen = (Set<String>) request.getUserData().computeIfAbsent(SEEN, k -> new HashSet<String>());
+    List<String> referredTo = referredInstitutions(resource);
     for (String patientId : owners.of(resource)) {
       // a placeholder (urn:uuid:..., urn:oid:...) is not a stored Patient yet: see transactionProcessed
-      if (patientId.indexOf(':') < 0 && seen.add(patientId)) {
+      if (patientId.indexOf(':') >= 0) {
+        continue;
+      }
+      if (seen.add(patientId)) {
         care.record(institution.get(), patientId, clock.instant());
       }
+      for (String other : referredTo) {
+        if (seen.add(other + "|" + patientId)) {
+          care.record(other, patientId, clock.instant());
+        }
+      }
     }
+  }
+
+  /**
+   * The institutions an active referral (a ServiceRequest of category SNOMED CT 3457005, as
+   * REF^I12 makes) sends the patient to, named by their facility identifier on the performer
+   * reference: the receiving institution treats the patient from then on, so its clinicians can
+   * read the record the referral is about.
+   */
+  static List<String> referredInstitutions(IBaseResource resource) {
+    if (!(resource instanceof ServiceRequest request) || request.getStatus() != ServiceRequest.ServiceRequestStatus.ACTIVE
+        || request.getCategory().stream().noneMatch(c -> c.hasCoding(
+            ReferralToFhir.REFERRAL_CATEGORY_SYSTEM, ReferralToFhir.REFERRAL_CATEGORY_CODE))) {
+      return List.of();
+    }
+    List<String> institutions = new ArrayList<>();
+    for (Reference performer : request.getPerformer()) {
+      if (performer.hasIdentifier() && Sender.FACILITY_SYSTEM.equals(performer.getIdentifier().getSystem())
+          && performer.getIdentifier().hasValue()) {
+        institutions.add(performer.getIdentifier().getValue());
+      }
+    }
+    return institutions;
   }
 }

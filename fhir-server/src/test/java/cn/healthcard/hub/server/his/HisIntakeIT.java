@@ -148,7 +148,7 @@ class HisIntakeIT extends HisIntegrationTest {
 
   @Test
   void unsupportedMessageTypeGetsAr() throws Exception {
-    String ack = sendMllp(message(msh("HOSP_A", "BAR^P01^BAR_P01", controlId(), "2.4", null), "EVN|P01"));
+    String ack = sendMllp(message(msh("HOSP_A", "MFN^M02^MFN_M02", controlId(), "2.4", null), "MFI|PRA"));
     assertThat(msa1(ack)).isEqualTo("AR");
     assertThat(field(ack, "ERR", 3)).startsWith("200");
   }

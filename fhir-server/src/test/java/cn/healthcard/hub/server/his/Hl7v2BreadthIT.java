@@ -166,4 +166,128 @@ class Hl7v2BreadthIT extends HisIntegrationTest {
         .POST(HttpRequest.BodyPublishers.ofString(message)).build());
     assertThat(forbidden.statusCode()).isEqualTo(403);
   }
+
+  @Test
+  void aDftPostsChargesOnTheAccountAndAReplayPostsNothingTwice() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1975, 3, 3));
+    String visit = "V" + controlId();
+    String mrn = "MRN" + controlId();
+    String account = "ACC" + controlId();
+    assertThat(msa1(sendMllp(adt("A04", "HOSP_B", controlId(), card, mrn, visit, "钱", "二", "19750303", "M"))))
+        .isEqualTo("AA");
+    String patient = pid(card, mrn, "HOSP_B", "钱", "二", "19750303", "M") + "|||||||" + account + "^^^^AN";
+    String dft = message(msh("HOSP_B", "DFT^P03^DFT_P03", controlId(), "2.5.1", "UNICODE UTF-8"),
+        "EVN|P03|20261126170000+0800", patient, "PV1|1|O|XNK||||||||||||||||" + visit,
+        "FT1|1|T-" + account + "||20261126093000+0800||CG|310100001^一般诊疗费^L|||1|10.00&CNY",
+        "FT1|2|||20261126100000+0800||CD|250101001^血常规^L|||1|22.75&CNY",
+        "FT1|3|P-" + account + "||20261126170000+0800||PY|CASH^现金^L|||1|32.75&CNY");
+    assertThat(msa1(sendMllp(dft))).isEqualTo("AA");
+    String charges = "/ChargeItem?patient.identifier=" + token(CARD, card);
+    Bundle posted = awaitAtLeast(charges, 2);
+    assertThat(posted.getEntry()).hasSize(2);
+    java.util.List<java.math.BigDecimal> amounts = posted.getEntry().stream()
+        .map(e -> ((org.hl7.fhir.r4.model.ChargeItem) e.getResource()).getPriceOverride().getValue())
+        .sorted().toList();
+    assertThat(amounts).containsExactly(new java.math.BigDecimal("-22.75"), new java.math.BigDecimal("10.00"));
+    Bundle accounts = search("/Account?identifier=" + token("https://hub.healthcard.cn/fhir/NamingSystem/HOSP_B/account", account));
+    assertThat(accounts.getEntry()).hasSize(1);
+    org.hl7.fhir.r4.model.ChargeItem first = (org.hl7.fhir.r4.model.ChargeItem) posted.getEntryFirstRep().getResource();
+    assertThat(first.getAccountFirstRep().getReferenceElement().getIdPart())
+        .isEqualTo(accounts.getEntryFirstRep().getResource().getIdElement().getIdPart());
+
+    // the same message again (a sender's retry) is acknowledged and changes nothing
+    assertThat(msa1(sendMllp(dft))).isEqualTo("AA");
+    awaitInboxDrained();
+    assertThat(search(charges).getEntry()).hasSize(2);
+
+    // an amount finer than a fen is refused, naming the component
+    String ae = sendMllp(dft.replace("10.00&CNY", "10.005&CNY").replaceFirst(
+        "DFT\\^P03\\^DFT_P03\\|[^|]+\\|", "DFT^P03^DFT_P03|" + controlId() + "|"));
+    assertThat(msa1(ae)).isEqualTo("AE");
+    assertThat(field(ae, "ERR", 2)).isEqualTo("FT1^1^11^1^1");
+  }
+
+  @Test
+  void aReferralLetsTheReceivingHospitalReadThePatientsRecord() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1958, 8, 8));
+    String visit = "V" + controlId();
+    String mrn = "MRN" + controlId();
+    assertThat(msa1(sendMllp(adt("A01", "HOSP_B", controlId(), card, mrn, visit, "孙", "三", "19580808", "F"))))
+        .isEqualTo("AA");
+    String receiving = clients().tokenFor("referral-receiver",
+        java.util.Map.of("role", "hospital", "institution", "HOSP_RECV"));
+    String byCard = "/fhir/Patient?identifier=" + token(CARD, card);
+    Bundle before = FHIR.newJsonParser().parseResource(Bundle.class, as(receiving, byCard).body());
+    assertThat(before.getEntry()).isEmpty();
+
+    String referral = "REF" + controlId();
+    String ref = message(msh("HOSP_B", "REF^I12^REF_I12", controlId(), "2.5.1", "UNICODE UTF-8"),
+        "RF1|P^pending^HL70283|R^routine^HL70280|Med^内科^HL70281|||" + referral + "^HIS|20261126150000+0800",
+        "PRD|RT^Referred to Provider^HL70286|陈^静||^^^HOSP_RECV||||SY-0457",
+        pid(card, mrn, "HOSP_B", "孙", "三", "19580808", "F"),
+        "DG1|1||I63.9^脑梗死^I10||20261126074500+0800|F");
+    assertThat(msa1(sendMllp(ref))).isEqualTo("AA");
+    String referrals = "/ServiceRequest?identifier="
+        + token("https://hub.healthcard.cn/fhir/NamingSystem/HOSP_B/HIS", referral);
+    Bundle stored = awaitAtLeast(referrals, 1);
+    assertThat(stored.getEntry()).hasSize(1);
+    org.hl7.fhir.r4.model.ServiceRequest request = (org.hl7.fhir.r4.model.ServiceRequest) stored.getEntryFirstRep().getResource();
+    assertThat(request.getStatus()).isEqualTo(org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestStatus.ACTIVE);
+    assertThat(request.getReasonReference()).hasSize(1);
+
+    HttpResponse<String> after = as(receiving, byCard);
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(FHIR.newJsonParser().parseResource(Bundle.class, after.body()).getEntry()).hasSize(1);
+    // a hospital no referral names still sees nothing
+    String other = clients().tokenFor("referral-bystander", java.util.Map.of("role", "hospital", "institution", "HOSP_OTHER"));
+    assertThat(FHIR.newJsonParser().parseResource(Bundle.class, as(other, byCard).body()).getEntry()).isEmpty();
+  }
+
+  @Test
+  void aDispenseNamesItsPrescriptionAndAResultNamesItsSpecimen() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1988, 8, 18));
+    String mrn = "MRN" + controlId();
+    String order = "RX" + controlId();
+    String patient = pid(card, mrn, "HOSP_B", "何", "五", "19880818", "M");
+    String rde = message(msh("HOSP_B", "RDE^O11^RDE_O11", controlId(), "2.5", "UNICODE UTF-8"), patient,
+        "ORC|NW|" + order + "^HIS|||||||20261126095500+0800",
+        "RXE||86900123000012^阿莫西林胶囊^NMPA|0.5||g^g^UCUM|||||24|粒^粒^L|0",
+        "RXR|PO^口服^HL70162");
+    assertThat(msa1(sendMllp(rde))).isEqualTo("AA");
+    String rds = message(msh("HOSP_B", "RDS^O13^RDS_O13", controlId(), "2.8", "UNICODE UTF-8"), patient,
+        "ORC|RE|" + order + "^HIS",
+        "RXD|1|86900123000012^阿莫西林胶囊^NMPA|20261126102500+0800|24|粒^粒^L||CF" + order);
+    assertThat(msa1(sendMllp(rds))).isEqualTo("AA");
+    Bundle dispenses = awaitAtLeast("/MedicationDispense?patient.identifier=" + token(CARD, card), 1);
+    assertThat(dispenses.getEntry()).hasSize(1);
+    Bundle requests = search("/MedicationRequest?patient.identifier=" + token(CARD, card));
+    assertThat(requests.getEntry()).hasSize(1);
+    org.hl7.fhir.r4.model.MedicationDispense dispense =
+        (org.hl7.fhir.r4.model.MedicationDispense) dispenses.getEntryFirstRep().getResource();
+    assertThat(dispense.getAuthorizingPrescriptionFirstRep().getReferenceElement().getIdPart())
+        .isEqualTo(requests.getEntryFirstRep().getResource().getIdElement().getIdPart());
+    assertThat(((org.hl7.fhir.r4.model.MedicationRequest) requests.getEntryFirstRep().getResource())
+        .getDispenseRequest().getNumberOfRepeatsAllowed()).isZero();
+
+    String specimen = "SP" + controlId();
+    String oul = message(msh("HOSP_B", "OUL^R22^OUL_R22", controlId(), "2.5.1", "UNICODE UTF-8"), patient,
+        "SPM|1|^" + specimen + "&LIS||BLD^全血^HL70487|||||||||||||20261126080000+0800",
+        "OBR|1|P-" + specimen + "^HIS|F-" + specimen + "^LIS|CBC^血常规^L|||20261126080000+0800||||||||||||||||||F",
+        "OBX|1|NM|718-7^Hemoglobin^LN||135|g/L^g/L^UCUM|130-175|N|||F");
+    assertThat(msa1(sendMllp(oul))).isEqualTo("AA");
+    Bundle observations = awaitAtLeast("/Observation?code=718-7&patient.identifier=" + token(CARD, card), 1);
+    assertThat(observations.getEntry()).hasSize(1);
+    org.hl7.fhir.r4.model.Observation hemoglobin =
+        (org.hl7.fhir.r4.model.Observation) observations.getEntryFirstRep().getResource();
+    Bundle specimens = search("/Specimen?identifier="
+        + token("https://hub.healthcard.cn/fhir/NamingSystem/HOSP_B/LIS", specimen));
+    assertThat(specimens.getEntry()).hasSize(1);
+    assertThat(hemoglobin.getSpecimen().getReferenceElement().getIdPart())
+        .isEqualTo(specimens.getEntryFirstRep().getResource().getIdElement().getIdPart());
+  }
+
+  private HttpResponse<String> as(String token, String path) {
+    return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        .header("Authorization", "Bearer " + token).GET().build());
+  }
 }

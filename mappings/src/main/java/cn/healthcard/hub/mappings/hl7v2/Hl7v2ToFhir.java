@@ -12,7 +12,11 @@ import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Sender;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Timestamps;
 import cn.healthcard.hub.mappings.hl7v2.mdm.MdmToFhir;
+import cn.healthcard.hub.mappings.hl7v2.bar.BillingToFhir;
 import cn.healthcard.hub.mappings.hl7v2.orm.OrderToFhir;
+import cn.healthcard.hub.mappings.hl7v2.ppr.ProblemsToFhir;
+import cn.healthcard.hub.mappings.hl7v2.ref.ReferralToFhir;
+import cn.healthcard.hub.mappings.hl7v2.rx.PharmacyToFhir;
 import cn.healthcard.hub.mappings.hl7v2.oru.OruToFhir;
 import cn.healthcard.hub.mappings.hl7v2.parse.ParsedMessage;
 import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
@@ -106,10 +110,14 @@ public final class Hl7v2ToFhir {
         patientUrl = r.patientUrl();
         merges = r.merges();
       }
-      case "ORU" -> patientUrl = OruToFhir.map(ctx, organizationUrl);
+      case "ORU", "OUL" -> patientUrl = OruToFhir.map(ctx, organizationUrl);
       case "MDM" -> patientUrl = MdmToFhir.map(ctx, organizationUrl);
       case "SIU" -> patientUrl = SiuToFhir.map(ctx, organizationUrl);
       case "ORM", "OML", "OMG" -> patientUrl = OrderToFhir.map(ctx, organizationUrl);
+      case "BAR", "DFT" -> patientUrl = BillingToFhir.map(ctx, organizationUrl);
+      case "PPR" -> patientUrl = ProblemsToFhir.map(ctx, organizationUrl);
+      case "REF" -> patientUrl = ReferralToFhir.map(ctx, organizationUrl);
+      case "RDE", "RDS" -> patientUrl = PharmacyToFhir.map(ctx, organizationUrl);
       case "VXU" -> {
         VxuToFhir.Result r = VxuToFhir.map(ctx, organizationUrl);
         patientUrl = r.patientUrl();

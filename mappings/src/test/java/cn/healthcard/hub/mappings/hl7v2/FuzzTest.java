@@ -47,6 +47,13 @@ class FuzzTest {
     seeds.add(TestMessages.utf8(Messages.SIU_S12));
     seeds.add(TestMessages.utf8(Messages.ORM_O01));
     seeds.add(TestMessages.utf8(Messages.ADT_A60));
+    seeds.add(TestMessages.utf8(Messages.DFT_P03));
+    seeds.add(TestMessages.utf8(Messages.BAR_P01));
+    seeds.add(TestMessages.utf8(Messages.PPR_PC1));
+    seeds.add(TestMessages.utf8(Messages.REF_I12));
+    seeds.add(TestMessages.utf8(Messages.RDE_O11));
+    seeds.add(TestMessages.utf8(Messages.RDS_O13));
+    seeds.add(TestMessages.utf8(Messages.OUL_R22));
     Random random = new Random(SEED);
     int accepted = 0;
     int queries = 0;

@@ -210,4 +210,16 @@ class MappingBehaviourTest {
     assertThat(TestMessages.field(a.ack(), "MSA", 1, 2)).isEqualTo("CTRL-1");
     assertThat(AckParsing.parses(a.ack())).isTrue();
   }
+
+  @Test
+  void anExplicitNullDeletesTheValueInsteadOfBeingStored() {
+    // PID-11 "" (address deleted), PID-8 "" (sex deleted), PID-13 with "" in every component
+    Bundle b = map(with(with(with(ADT_A01, "PID", 11, "\"\""), "PID", 8, "\"\""), "PID", 13, "\"\"^\"\"^\"\""));
+    Patient p = (Patient) entry(b, "Patient").getResource();
+    assertThat(p.hasAddress()).isFalse();
+    assertThat(p.hasGender()).isFalse();
+    assertThat(p.hasTelecom()).isFalse();
+    // and nothing anywhere holds the two quote characters as a value
+    assertThat(TestMessages.FHIR.newJsonParser().encodeResourceToString(p)).doesNotContain("\\\"\\\"");
+  }
 }

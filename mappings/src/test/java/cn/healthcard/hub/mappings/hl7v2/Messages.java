@@ -55,6 +55,50 @@ final class Messages {
       "PID|1||M0001^^^^MR||测试^甲||19800101|M",
       "IAM|1|DA|PEN^青霉素^L|SV|皮疹|A|ALG-1") + "\r";
 
+  static final String DFT_P03 = String.join("\r",
+      "MSH|^~\\&|HIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401170000||DFT^P03^DFT_P03|CTRL-9|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M||||||||||ACC-1^^^TESTHOSP^AN",
+      "PV1|1|O|XNK||||||||||||||||V0001",
+      "FT1|1|T-1||20250401093000||CG|310100001^一般诊疗费^L|||1|10.00&CNY") + "\r";
+
+  static final String BAR_P01 = String.join("\r",
+      "MSH|^~\\&|BILLING|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401080000||BAR^P01^BAR_P01|CTRL-10|P|2.4|||AL|NE|CHN|UNICODE UTF-8",
+      "EVN|P01|20250401080000",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M||||||||||ACC-1^^^TESTHOSP^AN",
+      "PV1|1|I|NK3||||||||||||||||V0001",
+      "DG1|1||I63.9^脑梗死^I10||20250401074500|A",
+      "PR1|1||88.0101^头颅CT平扫^ICD9CM||20250401094000") + "\r";
+
+  static final String PPR_PC1 = String.join("\r",
+      "MSH|^~\\&|EMR|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401110000||PPR^PC1^PPR_PC1|CTRL-11|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M",
+      "PRB|AD|20250401110000|I10^原发性高血压^I10|PRB-1^EMR|||20250401") + "\r";
+
+  static final String REF_I12 = String.join("\r",
+      "MSH|^~\\&|HIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401150000||REF^I12^REF_I12|CTRL-12|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "RF1|P^pending^HL70283|R^routine^HL70280|Med^内科^HL70281|||REF-1^TESTHOSP|20250401150000",
+      "PRD|RT^Referred to Provider^HL70286|医生^乙||^^^OTHERHOSP||||D002",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M") + "\r";
+
+  static final String RDE_O11 = String.join("\r",
+      "MSH|^~\\&|HIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401100000||RDE^O11^RDE_O11|CTRL-13|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M",
+      "ORC|NW|RX-1^HIS",
+      "RXE||AMX^阿莫西林^L|0.5||g^g^UCUM|||||24|粒^粒^L|0") + "\r";
+
+  static final String RDS_O13 = String.join("\r",
+      "MSH|^~\\&|PHARMACY|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401103000||RDS^O13^RDS_O13|CTRL-14|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M",
+      "ORC|RE|RX-1^HIS",
+      "RXD|1|AMX^阿莫西林^L|20250401102500|24|粒^粒^L||CF-1") + "\r";
+
+  static final String OUL_R22 = String.join("\r",
+      "MSH|^~\\&|LIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250402101500||OUL^R22^OUL_R22|CTRL-15|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M",
+      "SPM|1|^SP-1&LIS||BLD^全血^HL70487|||||||||||||20250402080000",
+      "OBR|1|P-1^HIS|F-1^LIS|CBC^血常规^L|||20250402080000||||||||||||||||||F",
+      "OBX|1|NM|718-7^Hemoglobin^LN||135|g/L^g/L^UCUM|130-175|N|||F") + "\r";
+
   static final String QBP_Q11 = String.join("\r",
       "MSH|^~\\&|EMR|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250401100000||QBP^Q11^QBP_Q11|CTRL-5|P|2.5.1|||ER|AL|CHN|UNICODE UTF-8|||Z34^CDCPHINVS",
       "QPD|Z34^Request Immunization History^CDCPHINVS|Q-1|M0001^^^^MR~" + CARD + "^^^&2.16.156.10011.1.19&ISO^NI|测试^甲||19800101|M",

@@ -3,6 +3,13 @@ package cn.healthcard.hub.mappings.hl7v2;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A01;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A28_BIRTH;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A60;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.BAR_P01;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.DFT_P03;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.OUL_R22;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.PPR_PC1;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.RDE_O11;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.RDS_O13;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.REF_I12;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.MDM_T02;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ORM_O01;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ORU_R01;
@@ -29,7 +36,7 @@ class UnhappyPathsTest {
 
   static Stream<Arguments> cases() {
     return Stream.of(
-        Arguments.of("unsupported message type", with(ADT_A01, "MSH", 9, "BAR^P01^BAR_P01"), "AR", "MSH^1^9^1^1", "200"),
+        Arguments.of("unsupported message type", with(ADT_A01, "MSH", 9, "MFN^M02^MFN_M02"), "AR", "MSH^1^9^1^1", "200"),
         Arguments.of("inbound response", with(ADT_A01, "MSH", 9, "RSP^K11^RSP_K11"), "AR", "MSH^1^9^1^1", "200"),
         Arguments.of("unsupported trigger event", with(ADT_A01, "MSH", 9, "ADT^A99"), "AR", "MSH^1^9^1^2", "201"),
         Arguments.of("inbound ACK", with(ADT_A01, "MSH", 9, "ACK^A01^ACK"), "AR", "MSH^1^9^1^1", "200"),
@@ -106,6 +113,35 @@ class UnhappyPathsTest {
         Arguments.of("A60 IAM without an allergen", with(ADT_A60, "IAM", 3, ""), "AE", "IAM^1^3", "101"),
         Arguments.of("AL1 without an allergen", ADT_A01 + "AL1|1|DA||SV\r", "AE", "AL1^1^3", "101"),
         Arguments.of("A60 IAM with a bad onset date", with(ADT_A60, "IAM", 11, "2025-01"), "AE", "IAM^1^11", "102"),
+        Arguments.of("DFT without FT1", without(DFT_P03, "FT1"), "AE", "FT1^1", "100"),
+        Arguments.of("FT1 without transaction type", with(DFT_P03, "FT1", 6, ""), "AE", "FT1^1^6", "101"),
+        Arguments.of("FT1 type outside table 0017", with(DFT_P03, "FT1", 6, "XX"), "AE", "FT1^1^6", "103"),
+        Arguments.of("FT1 without transaction code", with(DFT_P03, "FT1", 7, ""), "AE", "FT1^1^7", "101"),
+        Arguments.of("FT1 amount finer than a fen", with(DFT_P03, "FT1", 11, "10.005&CNY"), "AE", "FT1^1^11^1^1", "102"),
+        Arguments.of("FT1 amount not a number", with(DFT_P03, "FT1", 11, "ten&CNY"), "AE", "FT1^1^11^1^1", "102"),
+        Arguments.of("FT1 quantity not a number", with(DFT_P03, "FT1", 10, "one"), "AE", "FT1^1^10", "102"),
+        Arguments.of("FT1 with a bad transaction date", with(DFT_P03, "FT1", 4, "2025-04-01"), "AE", "FT1^1^4^1^1", "102"),
+        Arguments.of("BAR without an account number", with(BAR_P01, "PID", 18, ""), "AE", "PID^1^18", "101"),
+        Arguments.of("DG1 without code or description", with(BAR_P01, "DG1", 3, ""), "AE", "DG1^1^3", "101"),
+        Arguments.of("PR1 without code or description", with(BAR_P01, "PR1", 3, ""), "AE", "PR1^1^3", "101"),
+        Arguments.of("DG1 with a bad diagnosis time", with(BAR_P01, "DG1", 5, "yesterday"), "AE", "DG1^1^5", "102"),
+        Arguments.of("PPR without PRB", without(PPR_PC1, "PRB"), "AE", "PRB^1", "100"),
+        Arguments.of("PRB without a problem", with(PPR_PC1, "PRB", 3, ""), "AE", "PRB^1^3", "101"),
+        Arguments.of("REF without RF1", without(REF_I12, "RF1"), "AE", "RF1^1", "100"),
+        Arguments.of("REF without a referral id", with(REF_I12, "RF1", 6, ""), "AE", "RF1^1^6", "101"),
+        Arguments.of("RF1-1 outside table 0283", with(REF_I12, "RF1", 1, "Z"), "AE", "RF1^1^1", "103"),
+        Arguments.of("RDE without ORC", without(RDE_O11, "ORC"), "AE", "ORC^1", "100"),
+        Arguments.of("RDE order without RXE", without(RDE_O11, "RXE"), "AE", "RXE^1", "100"),
+        Arguments.of("RXE without a give code", with(RDE_O11, "RXE", 2, ""), "AE", "RXE^1^2", "101"),
+        Arguments.of("RXE dose not a number", with(RDE_O11, "RXE", 3, "half"), "AE", "RXE^1^3", "102"),
+        Arguments.of("RXE refills not a whole number", with(RDE_O11, "RXE", 12, "1.5"), "AE", "RXE^1^12", "102"),
+        Arguments.of("RDE order without numbers", with(RDE_O11, "ORC", 2, ""), "AE", "ORC^1^2", "101"),
+        Arguments.of("RDS dispense without RXD", without(RDS_O13, "RXD"), "AE", "RXD^1", "100"),
+        Arguments.of("RXD without a give code", with(RDS_O13, "RXD", 2, ""), "AE", "RXD^1^2", "101"),
+        Arguments.of("RXD with a bad dispense time", with(RDS_O13, "RXD", 3, "today"), "AE", "RXD^1^3", "102"),
+        Arguments.of("SPM without a specimen type", with(OUL_R22, "SPM", 4, ""), "AE", "SPM^1^4", "101"),
+        Arguments.of("SPM with a bad collection time", with(OUL_R22, "SPM", 17, "08:00"), "AE", "SPM^1^17^1^1", "102"),
+        Arguments.of("OUL without OBR", without(OUL_R22, "OBR"), "AE", "OBR^1", "100"),
         Arguments.of("QBP^Q22 (PDQ) is not answered", with(QBP_Q11, "MSH", 9, "QBP^Q22^QBP_Q21"), "AR", "MSH^1^9^1^2", "201"));
   }
 

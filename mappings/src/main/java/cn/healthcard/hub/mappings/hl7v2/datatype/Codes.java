@@ -211,6 +211,22 @@ public final class Codes {
     return cc.isEmpty() ? Optional.empty() : Optional.of(cc);
   }
 
+  /**
+   * A coded field with the free-text description a separate field carries (DG1-4, PR1-4): the
+   * description becomes the concept's text, or the whole concept when the code is empty (Chinese
+   * HIS often send only the description).
+   */
+  public static Optional<CodeableConcept> conceptOrText(MappingContext ctx, CE ce, String description) {
+    Optional<CodeableConcept> code = concept(ctx, ce);
+    if (code.isEmpty() && !description.isEmpty()) {
+      return Optional.of(new CodeableConcept().setText(description));
+    }
+    if (code.isPresent() && !code.get().hasText() && !description.isEmpty()) {
+      code.get().setText(description);
+    }
+    return code;
+  }
+
   /** An IS/ID value of a v2 table as a CodeableConcept in that table's system. */
   public static Optional<CodeableConcept> tableConcept(MappingContext ctx, Primitive p, String table) {
     String code = s(p);

@@ -11,13 +11,25 @@ public final class V2 {
 
   private V2() {}
 
-  /** The value, trimmed; "" when absent. */
+  /** HL7 v2's explicit null: the sender says the value is deleted. */
+  public static final String DELETE = "\"\"";
+
+  /**
+   * The value, trimmed; "" when absent, and also for HL7 v2's explicit null {@code ""}: the hub
+   * writes whole resources (a PUT replaces what is stored), so a field sent as {@code ""} leaves
+   * its element out and the stored value is deleted, as the v2-to-FHIR IG asks; a field simply
+   * left empty is treated the same way, because the resources are replaced whole.
+   */
   public static String s(Primitive p) {
     if (p == null) {
       return "";
     }
     String v = p.getValue();
-    return v == null ? "" : v.strip();
+    if (v == null) {
+      return "";
+    }
+    String value = v.strip();
+    return DELETE.equals(value) ? "" : value;
   }
 
   /** Repetitions of field {@code field} of a segment; empty on any problem. */
@@ -34,9 +46,27 @@ public final class V2 {
     }
   }
 
+  /** Whether a value is absent or only HL7 v2's explicit null {@code ""} (in every component). */
   public static boolean isEmpty(Type t) {
     try {
-      return t == null || t.isEmpty();
+      if (t == null || t.isEmpty()) {
+        return true;
+      }
+      if (t instanceof Primitive p) {
+        return s(p).isEmpty();
+      }
+      if (t instanceof ca.uhn.hl7v2.model.Varies v) {
+        return isEmpty(v.getData());
+      }
+      if (t instanceof ca.uhn.hl7v2.model.Composite c) {
+        for (Type component : c.getComponents()) {
+          if (!isEmpty(component)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
     } catch (Exception e) {
       return true;
     }

@@ -1,15 +1,13 @@
 package cn.healthcard.hub.mappings.hl7v2.orm;
 
-import ca.uhn.hl7v2.model.v251.segment.OBR;
-import ca.uhn.hl7v2.model.v251.segment.ORC;
-import ca.uhn.hl7v2.model.v251.segment.TQ1;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorCode;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorLocation;
 import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
-import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
+import cn.healthcard.hub.mappings.hl7v2.parse.OrderGroups;
 import cn.healthcard.hub.mappings.hl7v2.segment.OrderToServiceRequest;
 import cn.healthcard.hub.mappings.hl7v2.segment.ReferencedPatient;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -28,25 +26,12 @@ public final class OrderToFhir {
     if (refs.isEmpty()) {
       return Optional.empty();
     }
-    List<SegmentRef> segments = ctx.message().segments();
-    boolean anyOrder = false;
-    for (int i = 0; i < segments.size(); i++) {
-      if (!segments.get(i).is(ORC.class)) {
-        continue;
-      }
-      anyOrder = true;
-      Optional<SegmentRef> obr = Optional.empty();
-      Optional<SegmentRef> tq1 = Optional.empty();
-      for (int j = i + 1; j < segments.size() && !segments.get(j).is(ORC.class); j++) {
-        SegmentRef s = segments.get(j);
-        if (obr.isEmpty() && s.is(OBR.class)) {
-          obr = Optional.of(s);
-        } else if (tq1.isEmpty() && s.is(TQ1.class)) {
-          tq1 = Optional.of(s);
-        }
-      }
-      OrderToServiceRequest.add(ctx, segments.get(i), obr, tq1, refs.get().patientUrl(), refs.get().encounterUrl());
+    List<OrderGroups.Order> orders = OrderGroups.of(ctx.message(), Set.of("OBR", "TQ1"));
+    for (OrderGroups.Order order : orders) {
+      OrderToServiceRequest.add(ctx, order.orc(), order.first("OBR"), order.first("TQ1"), refs.get().patientUrl(),
+          refs.get().encounterUrl());
     }
+    boolean anyOrder = !orders.isEmpty();
     if (!anyOrder) {
       ctx.error(ErrorCode.SEGMENT_SEQUENCE_ERROR, ErrorLocation.segment("ORC", 1), "an order message needs an ORC segment");
     }

@@ -3,6 +3,8 @@ package cn.healthcard.hub.mappings.hl7v2.oru;
 import ca.uhn.hl7v2.model.v251.segment.NTE;
 import ca.uhn.hl7v2.model.v251.segment.OBR;
 import ca.uhn.hl7v2.model.v251.segment.OBX;
+import ca.uhn.hl7v2.model.v251.segment.SPM;
+import cn.healthcard.hub.mappings.hl7v2.segment.SpecimenToSpecimen;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorCode;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorLocation;
 import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
@@ -24,12 +26,14 @@ import org.hl7.fhir.r4.model.Observation.ObservationStatus;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
- * ORU^R01 to FHIR: the Patient and Encounter it refers to (conditional creates), one
+ * ORU^R01 and the laboratory-automation results OUL^R22-R24 to FHIR: the Patient and Encounter it refers to (conditional creates), one
  * DiagnosticReport per OBR (conditional update on its order number) with one Observation per
  * OBX after it (conditional update on {@code <order number>/<OBX-3.1>[/<OBX-4>]} in the sender's
  * {@code observation} namespace, {@code #2}, {@code #3} appended when the same code repeats), so
  * a corrected result replaces the earlier one. NTEs after an OBX are its notes; NTEs after an OBR
- * stay in the kept message only (DiagnosticReport has no note in R4).
+ * stay in the kept message only (DiagnosticReport has no note in R4). An SPM (in OUL) becomes a
+ * Specimen that the reports and results after it name, up to the next SPM; OBXs directly after
+ * an SPM (observations about the specimen) stay in the kept message.
  */
 public final class OruToFhir {
 
@@ -42,7 +46,13 @@ public final class OruToFhir {
     }
     List<SegmentRef> segments = ctx.message().segments();
     boolean anyObr = false;
+    Optional<String> specimenUrl = Optional.empty();
     for (int i = 0; i < segments.size(); i++) {
+      if (segments.get(i).is(SPM.class)) {
+        // a specimen (OUL^R22-R24) holds the orders after it, until the next specimen
+        specimenUrl = SpecimenToSpecimen.add(ctx, segments.get(i), refs.get().patientUrl());
+        continue;
+      }
       if (!segments.get(i).is(OBR.class)) {
         continue;
       }
@@ -52,7 +62,7 @@ public final class OruToFhir {
       List<Observation> observations = new ArrayList<>();
       Map<String, Integer> seen = new HashMap<>();
       int j = i + 1;
-      while (j < segments.size() && !segments.get(j).is(OBR.class)) {
+      while (j < segments.size() && !segments.get(j).is(OBR.class) && !segments.get(j).is(SPM.class)) {
         SegmentRef s = segments.get(j);
         if (s.is(OBX.class)) {
           List<SegmentRef> notes = new ArrayList<>();
@@ -85,10 +95,12 @@ public final class OruToFhir {
             .ifPresent(order -> r.addBasedOn(new Reference(order)));
         refs.get().encounterUrl().ifPresent(e -> r.setEncounter(new Reference(e)));
         r.addPerformer(new Reference(organizationUrl));
+        specimenUrl.ifPresent(sp -> r.addSpecimen(new Reference(sp)));
         for (Observation o : observations) {
           o.setSubject(new Reference(refs.get().patientUrl()));
           refs.get().encounterUrl().ifPresent(e -> o.setEncounter(new Reference(e)));
           o.addPerformer(new Reference(organizationUrl));
+          specimenUrl.ifPresent(sp -> o.setSpecimen(new Reference(sp)));
           String url = ctx.transaction().updateWhere(o, SearchUrls.identifierQuery(o.getIdentifier()));
           r.addResult(new Reference(url));
         }
@@ -97,7 +109,7 @@ public final class OruToFhir {
       i = j - 1;
     }
     if (!anyObr) {
-      ctx.error(ErrorCode.SEGMENT_SEQUENCE_ERROR, ErrorLocation.segment("OBR", 1), "an ORU^R01 needs an OBR segment");
+      ctx.error(ErrorCode.SEGMENT_SEQUENCE_ERROR, ErrorLocation.segment("OBR", 1), "a result message needs an OBR segment");
     }
     return Optional.of(refs.get().patientUrl());
   }

@@ -14,11 +14,25 @@ import ca.uhn.hl7v2.model.v251.message.ADT_A21;
 import ca.uhn.hl7v2.model.v251.message.ADT_A30;
 import ca.uhn.hl7v2.model.v251.message.ADT_A39;
 import ca.uhn.hl7v2.model.v251.message.ADT_A60;
+import ca.uhn.hl7v2.model.v251.message.BAR_P01;
+import ca.uhn.hl7v2.model.v251.message.BAR_P02;
+import ca.uhn.hl7v2.model.v251.message.BAR_P05;
+import ca.uhn.hl7v2.model.v251.message.BAR_P06;
+import ca.uhn.hl7v2.model.v251.message.BAR_P12;
+import ca.uhn.hl7v2.model.v251.message.DFT_P03;
+import ca.uhn.hl7v2.model.v251.message.DFT_P11;
 import ca.uhn.hl7v2.model.v251.message.MDM_T02;
+import ca.uhn.hl7v2.model.v251.message.PPR_PC1;
+import ca.uhn.hl7v2.model.v251.message.RDE_O11;
+import ca.uhn.hl7v2.model.v251.message.RDS_O13;
+import ca.uhn.hl7v2.model.v251.message.REF_I12;
 import ca.uhn.hl7v2.model.v251.message.OMG_O19;
 import ca.uhn.hl7v2.model.v251.message.OML_O21;
 import ca.uhn.hl7v2.model.v251.message.ORM_O01;
 import ca.uhn.hl7v2.model.v251.message.ORU_R01;
+import ca.uhn.hl7v2.model.v251.message.OUL_R22;
+import ca.uhn.hl7v2.model.v251.message.OUL_R23;
+import ca.uhn.hl7v2.model.v251.message.OUL_R24;
 import ca.uhn.hl7v2.model.v251.message.QBP_Q11;
 import ca.uhn.hl7v2.model.v251.message.SIU_S12;
 import ca.uhn.hl7v2.model.v251.message.VXU_V04;
@@ -28,7 +42,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The message types (ADT, ORM, OML, OMG, ORU, MDM, SIU, VXU, QBP), trigger events, versions and processing ids the
+ * The message types (ADT, ORM, OML, OMG, ORU, OUL, MDM, SIU, BAR, DFT, PPR, REF, RDE, RDS, VXU, QBP), trigger events, versions and processing ids the
  * hub accepts, and the v2.5.1 structure each type/trigger is parsed into (2.3, 2.3.1, 2.4 and 2.5
  * messages land in the same structures: their fields are a prefix of 2.5.1's).
  */
@@ -48,8 +62,8 @@ public final class SupportedMessages {
    */
   public static final Set<String> PROCESSING_IDS = Set.of("P", "T");
 
-  private static final Map<String, Map<String, Supplier<Message>>> STRUCTURES = Map.of(
-      "ADT", Map.ofEntries(
+  private static final Map<String, Map<String, Supplier<Message>>> STRUCTURES = Map.ofEntries(
+      Map.entry("ADT", Map.ofEntries(
           Map.entry("A01", ADT_A01::new),
           Map.entry("A02", ADT_A02::new),
           Map.entry("A03", ADT_A03::new),
@@ -80,20 +94,28 @@ public final class SupportedMessages {
           Map.entry("A39", ADT_A39::new),
           Map.entry("A40", ADT_A39::new),
           Map.entry("A42", ADT_A39::new),
-          Map.entry("A60", ADT_A60::new)),
-      "ORU", Map.of("R01", ORU_R01::new),
-      "ORM", Map.of("O01", ORM_O01::new),
-      "OML", Map.of("O21", OML_O21::new),
-      "OMG", Map.of("O19", OMG_O19::new),
-      "SIU", Map.ofEntries(
+          Map.entry("A60", ADT_A60::new))),
+      Map.entry("ORU", Map.of("R01", ORU_R01::new)),
+      Map.entry("OUL", Map.of("R22", OUL_R22::new, "R23", OUL_R23::new, "R24", OUL_R24::new)),
+      Map.entry("ORM", Map.of("O01", ORM_O01::new)),
+      Map.entry("OML", Map.of("O21", OML_O21::new)),
+      Map.entry("OMG", Map.of("O19", OMG_O19::new)),
+      Map.entry("SIU", Map.ofEntries(
           Map.entry("S12", SIU_S12::new), Map.entry("S13", SIU_S12::new), Map.entry("S14", SIU_S12::new),
           Map.entry("S15", SIU_S12::new), Map.entry("S16", SIU_S12::new), Map.entry("S17", SIU_S12::new),
           Map.entry("S18", SIU_S12::new), Map.entry("S19", SIU_S12::new), Map.entry("S20", SIU_S12::new),
           Map.entry("S21", SIU_S12::new), Map.entry("S22", SIU_S12::new), Map.entry("S23", SIU_S12::new),
-          Map.entry("S24", SIU_S12::new), Map.entry("S26", SIU_S12::new)),
-      "MDM", Map.of("T02", MDM_T02::new),
-      "VXU", Map.of("V04", VXU_V04::new),
-      "QBP", Map.of("Q11", QBP_Q11::new));
+          Map.entry("S24", SIU_S12::new), Map.entry("S26", SIU_S12::new))),
+      Map.entry("MDM", Map.of("T02", MDM_T02::new)),
+      Map.entry("BAR", Map.of("P01", BAR_P01::new, "P02", BAR_P02::new, "P05", BAR_P05::new, "P06", BAR_P06::new,
+          "P12", BAR_P12::new)),
+      Map.entry("DFT", Map.of("P03", DFT_P03::new, "P11", DFT_P11::new)),
+      Map.entry("PPR", Map.of("PC1", PPR_PC1::new, "PC2", PPR_PC1::new, "PC3", PPR_PC1::new)),
+      Map.entry("REF", Map.of("I12", REF_I12::new, "I13", REF_I12::new, "I14", REF_I12::new, "I15", REF_I12::new)),
+      Map.entry("RDE", Map.of("O11", RDE_O11::new, "O25", RDE_O11::new)),
+      Map.entry("RDS", Map.of("O13", RDS_O13::new)),
+      Map.entry("VXU", Map.of("V04", VXU_V04::new)),
+      Map.entry("QBP", Map.of("Q11", QBP_Q11::new)));
 
   /** Query names (QPD-1.1) of QBP^Q11 the hub answers: CDC IIS Z34 and Z44. */
   public static final Set<String> QUERY_NAMES = Set.of("Z34", "Z44");

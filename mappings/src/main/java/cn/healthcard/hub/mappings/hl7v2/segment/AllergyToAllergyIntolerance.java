@@ -10,11 +10,8 @@ import cn.healthcard.hub.mappings.hl7v2.ack.ErrorCode;
 import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Codes;
 import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
+import cn.healthcard.hub.mappings.hl7v2.datatype.OpaqueKeys;
 import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
@@ -153,13 +150,7 @@ public final class AllergyToAllergyIntolerance {
   /** An opaque, stable key: the patient's identifier and the allergen, hashed (no MRN in clear). */
   private static String digest(Identifier patient, CodeableConcept allergen) {
     Coding coding = allergen.getCodingFirstRep();
-    String text = patient.getSystem() + "|" + patient.getValue() + "|" + coding.getSystem() + "|" + coding.getCode()
-        + "|" + (allergen.hasText() ? allergen.getText() : "");
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return "al-" + HexFormat.of().formatHex(hash, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing", e);
-    }
+    return OpaqueKeys.of("al", patient.getSystem(), patient.getValue(), coding.getSystem(), coding.getCode(),
+        allergen.hasText() ? allergen.getText() : "");
   }
 }

@@ -139,7 +139,7 @@ public final class OrderToServiceRequest {
     return Optional.of(ctx.transaction().createIfNoneExist(request, SearchUrls.identifierQuery(List.of(key))));
   }
 
-  private static Optional<Identifier> identifier(MappingContext ctx, EI primary, Optional<EI> fallback,
+  static Optional<Identifier> identifier(MappingContext ctx, EI primary, Optional<EI> fallback,
       String namespace, String type) {
     EI ei = !s(primary.getEi1_EntityIdentifier()).isEmpty() ? primary
         : fallback.filter(f -> !s(f.getEi1_EntityIdentifier()).isEmpty()).orElse(null);

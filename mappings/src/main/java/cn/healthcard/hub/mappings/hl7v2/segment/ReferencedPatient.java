@@ -7,6 +7,7 @@ import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
 import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
 import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
 import java.util.Optional;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
@@ -17,8 +18,11 @@ import org.hl7.fhir.r4.model.Patient;
  */
 public final class ReferencedPatient {
 
-  /** The fullUrls of the Patient and, when PV1-19 is valued, the Encounter. */
-  public record Refs(String patientUrl, Optional<String> encounterUrl) {}
+  /**
+   * The fullUrls of the Patient and, when PV1-19 is valued, the Encounter; the identifier the
+   * Patient is matched by (the card number, else the MRN) and the visit number, when there is one.
+   */
+  public record Refs(String patientUrl, Optional<String> encounterUrl, Identifier patientKey, Optional<String> visit) {}
 
   private ReferencedPatient() {}
 
@@ -35,10 +39,12 @@ public final class ReferencedPatient {
     }
     Patient p = ctx.stamp(r.get().patient());
     String patientUrl = ctx.transaction().createIfNoneExist(p, SearchUrls.identifierQuery(r.get().matchIdentifiers()));
-    Optional<String> encounterUrl = ctx.message().first("PV1").flatMap(pv1 ->
-        Pv1ToEncounter.visitIdentifier(ctx, pv1.as(PV1.class)).isEmpty() ? Optional.empty()
-            : Pv1ToEncounter.add(ctx, pv1, ctx.message().first("PV2"), patientUrl, organizationUrl,
-                Pv1ToEncounter.Mode.referenceOnly()));
-    return Optional.of(new Refs(patientUrl, encounterUrl));
+    Optional<SegmentRef> pv1 = ctx.message().first("PV1");
+    Optional<Identifier> visit = pv1.flatMap(v -> Pv1ToEncounter.visitIdentifier(ctx, v.as(PV1.class)));
+    Optional<String> encounterUrl = visit.isEmpty() ? Optional.empty()
+        : Pv1ToEncounter.add(ctx, pv1.get(), ctx.message().first("PV2"), patientUrl, organizationUrl,
+            Pv1ToEncounter.Mode.referenceOnly());
+    return Optional.of(new Refs(patientUrl, encounterUrl, r.get().matchIdentifiers().get(0),
+        visit.map(Identifier::getValue)));
   }
 }
