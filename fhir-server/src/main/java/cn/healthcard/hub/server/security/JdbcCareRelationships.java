@@ -1,13 +1,26 @@
 package cn.healthcard.hub.server.security;
 
 import cn.healthcard.hub.security.fhir.CareRelationships;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Treatment relationships in {@code hub.security_care_relationship}, one row per patient and institution. */
+/**
+ * Treatment relationships in {@code hub.security_care_relationship}, one row per patient and
+ * institution. A relationship found is remembered (when it was last seen) for a few minutes:
+ * relationships only grow (a write moves {@code last_seen} forward; nothing removes one), so a
+ * remembered one is still true until its window ends, which the check compares each time. One
+ * not found is asked again every time: a write on another hub instance may have just made it.
+ */
 public final class JdbcCareRelationships implements CareRelationships {
   private final JdbcTemplate jdbc;
+  private final Cache<String, Instant> lastSeen = Caffeine.newBuilder()
+      .maximumSize(200_000)
+      .expireAfterWrite(Duration.ofMinutes(5))
+      .build();
 
   public JdbcCareRelationships(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
@@ -15,11 +28,20 @@ public final class JdbcCareRelationships implements CareRelationships {
 
   @Override
   public boolean treats(String institution, String patientId, Instant since) {
-    Integer found = jdbc.query(
-        "select 1 from hub.security_care_relationship where patient_id = ? and institution = ?"
-            + " and last_seen >= ?",
-        rs -> rs.next() ? 1 : null, patientId, institution, Timestamp.from(since));
-    return found != null;
+    String key = institution + "|" + patientId;
+    Instant known = lastSeen.getIfPresent(key);
+    if (known != null && !known.isBefore(since)) {
+      return true;
+    }
+    Timestamp found = jdbc.query(
+        "select last_seen from hub.security_care_relationship where patient_id = ? and institution = ?",
+        rs -> rs.next() ? rs.getTimestamp(1) : null, patientId, institution);
+    if (found == null) {
+      return false;
+    }
+    Instant seen = found.toInstant();
+    lastSeen.put(key, seen);
+    return !seen.isBefore(since);
   }
 
   @Override
@@ -29,5 +51,6 @@ public final class JdbcCareRelationships implements CareRelationships {
             + " on conflict (patient_id, institution) do update set last_seen ="
             + " greatest(hub.security_care_relationship.last_seen, excluded.last_seen)",
         patientId, institution, Timestamp.from(at));
+    // not remembered here: the write may still roll back with the transaction it belongs to
   }
 }

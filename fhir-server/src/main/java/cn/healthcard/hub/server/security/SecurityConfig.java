@@ -304,26 +304,32 @@ public class SecurityConfig {
       return event -> AuditPatientSearch.install(daos, registry);
     }
 
+    /** One instance: the operations that change restrictions forget what the consent check remembers. */
+    @Bean
+    public JdbcRestrictions jdbcRestrictions(DataSource dataSource) {
+      return new JdbcRestrictions(new JdbcTemplate(dataSource));
+    }
+
     @Bean
     public org.springframework.beans.factory.SmartInitializingSingleton auditOperationProvider(
-        RestfulServer server, DaoRegistry daos, DataSource dataSource) {
+        RestfulServer server, DaoRegistry daos, DataSource dataSource, JdbcRestrictions restrictions) {
       return () -> {
         server.registerProvider(
             new AuditOperations(daos, new JdbcTemplate(dataSource), new AuditChain(daos.getFhirContext())));
-        server.registerProvider(new RestrictionOperations(new JdbcRestrictions(new JdbcTemplate(dataSource))));
+        server.registerProvider(new RestrictionOperations(restrictions));
       };
     }
 
     @Bean
-    public Object fhirSecurityInterceptors(
-        RestfulServer server, DaoRegistry daos, DataSource dataSource, HubProperties hub, AuditTrail trail) {
+    public Object fhirSecurityInterceptors(RestfulServer server, DaoRegistry daos, DataSource dataSource,
+        HubProperties hub, AuditTrail trail, JdbcRestrictions restrictions) {
       JdbcTemplate jdbc = new JdbcTemplate(dataSource);
       JdbcCareRelationships care = new JdbcCareRelationships(jdbc);
       server.registerInterceptor(new AuditPatientSearch());
       server.registerInterceptor(new FhirAuditCapture(server.getFhirContext(), trail, Clock.systemUTC()));
       server.registerInterceptor(new ClientAuthorization(new HubAuthorizationRules()));
       HubConsentService consent = new HubConsentService(
-          server.getFhirContext(), care, new RepositoryPatientFacts(daos), new JdbcRestrictions(jdbc),
+          server.getFhirContext(), care, new RepositoryPatientFacts(daos), restrictions,
           Clock.systemUTC());
       server.registerInterceptor(new ClientConsent(consent));
       server.registerInterceptor(new AuthoringInstitutionStamp());

@@ -142,6 +142,7 @@ class UnhappyPathsTest {
         Arguments.of("SPM without a specimen type", with(OUL_R22, "SPM", 4, ""), "AE", "SPM^1^4", "101"),
         Arguments.of("SPM with a bad collection time", with(OUL_R22, "SPM", 17, "08:00"), "AE", "SPM^1^17^1^1", "102"),
         Arguments.of("OUL without OBR", without(OUL_R22, "OBR"), "AE", "OBR^1", "100"),
+        Arguments.of("A17 with only one patient", with(ADT_A01, "MSH", 9, "ADT^A17^ADT_A17"), "AE", "PID^2", "100"),
         Arguments.of("QBP^Q22 (PDQ) is not answered", with(QBP_Q11, "MSH", 9, "QBP^Q22^QBP_Q21"), "AR", "MSH^1^9^1^2", "201"));
   }
 

@@ -40,6 +40,9 @@ import org.hl7.fhir.r4.model.Reference;
  *       the trigger ({@link #status}). A06, A07 and A42 (merge visit) renumber the visit: MRG-5 is
  *       the number it had. A28, A31 and A60 carry no visit: no Encounter.
  *   <li>AL1 (any ADT) and IAM (A60) are AllergyIntolerances of the patient.
+ *   <li>A17 (swap patients) carries two PID/PV1 pairs: each is a Patient and its Encounter, in
+ *       progress at its new bed. A45 (move visit) is mapped as any ADT: the Encounter named by
+ *       PV1-19 is written with the PID's patient as its subject, so the visit moves.
  *   <li>A28 and A04 that report a birth ({@link BirthReportRule}) are mapped by {@link
  *       BirthReportToFhir}: the child, the mother, the delivery, the measurements.
  *   <li>A40 (and A34, A39 of older senders): each PID/MRG pair is a merge: the survivor (PID) is updated matching its MRN only
@@ -66,6 +69,9 @@ public final class AdtToFhir {
     String trigger = ctx.triggerEvent();
     if (MERGES.contains(trigger)) {
       return merge(ctx);
+    }
+    if ("A17".equals(trigger)) {
+      return swap(ctx, organizationUrl);
     }
     Optional<SegmentRef> pidRef = ctx.message().first("PID");
     if (pidRef.isEmpty()) {
@@ -126,7 +132,7 @@ public final class AdtToFhir {
     return switch (trigger) {
       // admitted, transferred, tracking (A09 departing, A10 arriving), returned from leave (A22),
       // pending discharge or transfer cancelled (A25, A26), tracking cancelled (A32, A33)
-      case "A01", "A02", "A06", "A07", "A09", "A10", "A12", "A13", "A22", "A25", "A26", "A32", "A33" ->
+      case "A01", "A02", "A06", "A07", "A09", "A10", "A12", "A13", "A17", "A22", "A25", "A26", "A32", "A33" ->
           EncounterStatus.INPROGRESS;
       case "A03" -> EncounterStatus.FINISHED;
       case "A04" -> EncounterStatus.ARRIVED;
@@ -139,6 +145,42 @@ public final class AdtToFhir {
       case "A23" -> EncounterStatus.ENTEREDINERROR;
       default -> null;
     };
+  }
+
+  /**
+   * A17 (swap patients): two PID/PV1 pairs, each patient now in the bed the other had. Each pair
+   * updates its Patient and its Encounter (in progress, at the PV1's location), as a transfer
+   * does.
+   */
+  private static Result swap(MappingContext ctx, String organizationUrl) {
+    List<SegmentRef[]> pairs = new ArrayList<>();
+    SegmentRef currentPid = null;
+    for (SegmentRef s : ctx.message().segments()) {
+      if (s.is(PID.class)) {
+        currentPid = s;
+      } else if (s.is(PV1.class) && currentPid != null) {
+        pairs.add(new SegmentRef[] {currentPid, s});
+        currentPid = null;
+      }
+    }
+    if (pairs.size() != 2) {
+      ctx.error(ErrorCode.SEGMENT_SEQUENCE_ERROR, ErrorLocation.segment("PID", pairs.size() + 1),
+          "an A17 swaps two patients: it needs two PID segments, each followed by its PV1");
+      return new Result(Optional.empty(), List.of());
+    }
+    Optional<String> first = Optional.empty();
+    for (SegmentRef[] pair : pairs) {
+      Optional<PidToPatient.Result> patient = PidToPatient.map(ctx, pair[0]);
+      if (patient.isEmpty()) {
+        continue;
+      }
+      String patientUrl = ctx.transaction().updateWhere(ctx.stamp(patient.get().patient()),
+          SearchUrls.identifierQuery(patient.get().matchIdentifiers()));
+      first = first.or(() -> Optional.of(patientUrl));
+      Pv1ToEncounter.add(ctx, pair[1], Optional.empty(), patientUrl, organizationUrl,
+          new Pv1ToEncounter.Mode(EncounterStatus.INPROGRESS, false, Optional.empty(), Optional.empty()));
+    }
+    return new Result(first, List.of());
   }
 
   /** EVN-6 (event occurred), else the message's event time. */

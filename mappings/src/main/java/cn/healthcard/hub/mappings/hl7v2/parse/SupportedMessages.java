@@ -10,9 +10,11 @@ import ca.uhn.hl7v2.model.v251.message.ADT_A09;
 import ca.uhn.hl7v2.model.v251.message.ADT_A12;
 import ca.uhn.hl7v2.model.v251.message.ADT_A15;
 import ca.uhn.hl7v2.model.v251.message.ADT_A16;
+import ca.uhn.hl7v2.model.v251.message.ADT_A17;
 import ca.uhn.hl7v2.model.v251.message.ADT_A21;
 import ca.uhn.hl7v2.model.v251.message.ADT_A30;
 import ca.uhn.hl7v2.model.v251.message.ADT_A39;
+import ca.uhn.hl7v2.model.v251.message.ADT_A45;
 import ca.uhn.hl7v2.model.v251.message.ADT_A60;
 import ca.uhn.hl7v2.model.v251.message.BAR_P01;
 import ca.uhn.hl7v2.model.v251.message.BAR_P02;
@@ -80,6 +82,7 @@ public final class SupportedMessages {
           Map.entry("A14", ADT_A05::new),
           Map.entry("A15", ADT_A15::new),
           Map.entry("A16", ADT_A16::new),
+          Map.entry("A17", ADT_A17::new),
           Map.entry("A21", ADT_A21::new),
           Map.entry("A22", ADT_A21::new),
           Map.entry("A23", ADT_A21::new),
@@ -94,6 +97,7 @@ public final class SupportedMessages {
           Map.entry("A39", ADT_A39::new),
           Map.entry("A40", ADT_A39::new),
           Map.entry("A42", ADT_A39::new),
+          Map.entry("A45", ADT_A45::new),
           Map.entry("A60", ADT_A60::new))),
       Map.entry("ORU", Map.of("R01", ORU_R01::new)),
       Map.entry("OUL", Map.of("R22", OUL_R22::new, "R23", OUL_R23::new, "R24", OUL_R24::new)),
