@@ -11,6 +11,7 @@ import cn.healthcard.hub.mappings.hl7v2.ack.ErrorLocation;
 import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Codes;
 import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
+import cn.healthcard.hub.mappings.hl7v2.datatype.Numbers;
 import cn.healthcard.hub.mappings.hl7v2.datatype.OpaqueKeys;
 import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
 import java.math.BigDecimal;
@@ -99,7 +100,7 @@ public final class ChargeToChargeItem {
     ctx.dateTime(s(ft1.getFt15_TransactionPostingDate().getTs1_Time()), ref.at(5), "FT1-5")
         .ifPresent(charge::setEnteredDateElement);
 
-    Optional<BigDecimal> quantity = number(ctx, s(ft1.getFt110_TransactionQuantity()), ref.at(10), "FT1-10");
+    Optional<BigDecimal> quantity = Numbers.decimal(ctx, s(ft1.getFt110_TransactionQuantity()), ref.at(10), "FT1-10");
     quantity.map(q -> credit ? q.abs().negate() : q).ifPresent(q -> charge.setQuantity(new Quantity().setValue(q)));
     Optional<Money> extended = money(ctx, ft1.getFt111_TransactionAmountExtended(), ref, 11);
     Optional<Money> unit = money(ctx, ft1.getFt112_TransactionAmountUnit(), ref, 12);
@@ -154,7 +155,7 @@ public final class ChargeToChargeItem {
       return Optional.empty();
     }
     ErrorLocation where = ref.at(field, 1, 1);
-    Optional<BigDecimal> value = number(ctx, amount, where, "FT1-" + field + ".1");
+    Optional<BigDecimal> value = Numbers.decimal(ctx, amount, where, "FT1-" + field + ".1");
     if (value.isEmpty()) {
       return Optional.empty();
     }
@@ -165,17 +166,5 @@ public final class ChargeToChargeItem {
     }
     String currency = s(cp.getCp1_Price().getMo2_Denomination());
     return Optional.of(new Money().setValue(value.get()).setCurrency(currency.isEmpty() ? CNY : currency));
-  }
-
-  private static Optional<BigDecimal> number(MappingContext ctx, String text, ErrorLocation where, String name) {
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(new BigDecimal(text));
-    } catch (NumberFormatException e) {
-      ctx.error(ErrorCode.DATA_TYPE_ERROR, where, name + " must be a number");
-      return Optional.empty();
-    }
   }
 }

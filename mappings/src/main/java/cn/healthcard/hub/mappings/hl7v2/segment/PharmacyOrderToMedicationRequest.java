@@ -12,6 +12,7 @@ import cn.healthcard.hub.mappings.hl7v2.ack.ErrorLocation;
 import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Codes;
 import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
+import cn.healthcard.hub.mappings.hl7v2.datatype.Numbers;
 import cn.healthcard.hub.mappings.hl7v2.parse.SegmentRef;
 import java.math.BigDecimal;
 import java.util.List;
@@ -143,17 +144,11 @@ public final class PharmacyOrderToMedicationRequest {
 
   /** An NM amount with its CE units (UCUM when CE-3 says so, else the sender's code) as a Quantity. */
   static Optional<Quantity> quantity(MappingContext ctx, String amount, ErrorLocation where, String name, CE units) {
-    if (amount.isEmpty()) {
+    Optional<BigDecimal> value = Numbers.decimal(ctx, amount, where, name);
+    if (value.isEmpty()) {
       return Optional.empty();
     }
-    BigDecimal value;
-    try {
-      value = new BigDecimal(amount);
-    } catch (NumberFormatException e) {
-      ctx.error(ErrorCode.DATA_TYPE_ERROR, where, name + " must be a number");
-      return Optional.empty();
-    }
-    Quantity quantity = new Quantity().setValue(value);
+    Quantity quantity = new Quantity().setValue(value.get());
     Codes.concept(ctx, units).ifPresent(u -> {
       var coding = u.getCodingFirstRep();
       if (coding.hasCode()) {
