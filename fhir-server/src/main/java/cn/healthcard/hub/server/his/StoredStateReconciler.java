@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
@@ -33,6 +34,12 @@ import org.hl7.fhir.r4.model.Resource;
  *       from its event time becomes a no-op too (no new version, no re-indexing); only the event
  *       time moves forward. Most ADT messages repeat the patient's demographics. (Resources that
  *       reference other entries of the message by urn:uuid never compare equal and are written.)
+ *   <li><b>A notification keeps the document.</b> A DocumentReference update whose attachments
+ *       carry no data and no URL (an MDM notification: the sender holds the document) keeps the
+ *       content of the stored DocumentReference.
+ *   <li><b>A status patch of what was never received changes nothing.</b> A conditional PATCH
+ *       (a replaced document becoming superseded) whose target is not stored is dropped; one whose
+ *       target is found becomes a patch by id, with If-Match.
  *   <li>A conditional update whose target was found here becomes an update by id (the same
  *       search is not run twice). It carries If-Match with the version read here: if a
  *       concurrent message changed the resource in between, the write fails on the version
@@ -53,6 +60,7 @@ final class StoredStateReconciler {
   }
 
   Bundle reconcile(Bundle transaction) {
+    transaction.getEntry().removeIf(entry -> entry.getRequest().getMethod() == HTTPVerb.PATCH && !resolvePatch(entry));
     for (BundleEntryComponent entry : transaction.getEntry()) {
       if (entry.getRequest().getMethod() != HTTPVerb.PUT || !entry.getRequest().getUrl().contains("?")) {
         continue;
@@ -76,6 +84,10 @@ final class StoredStateReconciler {
           && !isMergedAway(patient)) {
         keepIdentifiers(existing, patient);
       }
+      if (incoming instanceof DocumentReference document && stored.get() instanceof DocumentReference existing
+          && isNotification(document) && existing.hasContent()) {
+        document.setContent(existing.copy().getContent());
+      }
       incomingTime.ifPresent(t -> eventTimes.advance(type, id, t));
       if (sameApartFromEventTime(stored.get(), incoming)) {
         noOp(entry, url);
@@ -90,6 +102,28 @@ final class StoredStateReconciler {
       }
     }
     return transaction;
+  }
+
+  /** A conditional PATCH: false when nothing matches (drop it), else made a patch by id. */
+  private boolean resolvePatch(BundleEntryComponent entry) {
+    String url = entry.getRequest().getUrl();
+    if (!url.contains("?")) {
+      return true;
+    }
+    Optional<IBaseResource> stored = findOne.apply(url);
+    if (stored.isEmpty()) {
+      return false;
+    }
+    entry.getRequest().setUrl(stored.get().fhirType() + "/" + stored.get().getIdElement().getIdPart());
+    if (stored.get().getIdElement().hasVersionIdPart()) {
+      entry.getRequest().setIfMatch("W/\"" + stored.get().getIdElement().getVersionIdPart() + "\"");
+    }
+    return true;
+  }
+
+  /** Only metadata: no attachment carries the document (data) or says where it is (url). */
+  private static boolean isNotification(DocumentReference document) {
+    return document.getContent().stream().noneMatch(c -> c.getAttachment().hasData() || c.getAttachment().hasUrl());
   }
 
   /** The non-surviving record of a merge: its identifiers are exactly what the merge says. */

@@ -12,11 +12,14 @@ import cn.healthcard.hub.server.IdentityNumbers;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Parameters;
 import org.junit.jupiter.api.Test;
@@ -130,6 +133,75 @@ class Hl7v2BreadthIT extends HisIntegrationTest {
     String ae = sendMllp(noTime);
     assertThat(msa1(ae)).isEqualTo("AE");
     assertThat(field(ae, "ERR", 2)).isEqualTo("SCH^1^11");
+  }
+
+  @Test
+  void documentsAreNotifiedAmendedReplacedAndCancelledWithoutLosingTheirText() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1958, 8, 8));
+    String patient = pid(card, "MRN" + controlId(), "HOSP_B", "褚", "十二", "19580808", "F");
+    String doc = "DOC" + controlId();
+    String system = "https://hub.healthcard.cn/fhir/NamingSystem/HOSP_B/EMR";
+    String original = message(msh("HOSP_B", "MDM^T02^MDM_T02", controlId(), "2.5.1", "UNICODE UTF-8")
+            .replace("20261126093000+0800", "20261126100000+0800"),
+        patient, "TXA|1|DS|TX|20261126095000||||||||" + doc + "^EMR|||||IP||AV",
+        "OBX|1|TX|18842-5^Discharge summary^LN||出院小结：好转||||||F");
+    assertThat(msa1(sendMllp(original))).isEqualTo("AA");
+    String query = "/DocumentReference?identifier=" + token(system, doc);
+    awaitAtLeast(query, 1);
+
+    // a status-change notification (authenticated) carries no text: the stored text stays
+    String authenticated = message(msh("HOSP_B", "MDM^T03^MDM_T01", controlId(), "2.6", "UNICODE UTF-8")
+            .replace("20261126093000+0800", "20261126110000+0800"),
+        patient, "TXA|1|DS|TX|20261126095000||||||||" + doc + "^EMR|||||AU||AV");
+    assertThat(msa1(sendMllp(authenticated))).isEqualTo("AA");
+    Bundle afterStatus = await(query, b -> b.getEntry().size() == 1
+        && ((DocumentReference) b.getEntryFirstRep().getResource()).getDocStatus()
+            == DocumentReference.ReferredDocumentStatus.FINAL);
+    DocumentReference stored = (DocumentReference) afterStatus.getEntryFirstRep().getResource();
+    assertThat(stored.getContent()).hasSize(1);
+    assertThat(new String(stored.getContentFirstRep().getAttachment().getData(), StandardCharsets.UTF_8))
+        .isEqualTo("出院小结：好转");
+
+    // a replacement: the new document is current and names the one it replaces, which is superseded
+    String replacement = "DOC" + controlId();
+    String replaced = message(msh("HOSP_B", "MDM^T10^MDM_T02", controlId(), "2.7", "UNICODE UTF-8")
+            .replace("20261126093000+0800", "20261126120000+0800"),
+        patient, "TXA|1|DS|TX|20261126115000||||||||" + replacement + "^EMR|" + doc + "^EMR||||AU||AV",
+        "OBX|1|TX|18842-5^Discharge summary^LN||出院小结：治愈||||||F");
+    assertThat(msa1(sendMllp(replaced))).isEqualTo("AA");
+    Bundle superseded = await(query, b -> b.getEntry().size() == 1
+        && ((DocumentReference) b.getEntryFirstRep().getResource()).getStatus() == DocumentReferenceStatus.SUPERSEDED);
+    DocumentReference old = (DocumentReference) superseded.getEntryFirstRep().getResource();
+    assertThat(old.getStatus()).isEqualTo(DocumentReferenceStatus.SUPERSEDED);
+    assertThat(new String(old.getContentFirstRep().getAttachment().getData(), StandardCharsets.UTF_8))
+        .isEqualTo("出院小结：好转");
+    DocumentReference current = (DocumentReference) search("/DocumentReference?identifier=" + token(system, replacement))
+        .getEntryFirstRep().getResource();
+    assertThat(current.getStatus()).isEqualTo(DocumentReferenceStatus.CURRENT);
+    assertThat(current.getRelatesToFirstRep().getCode()).isEqualTo(DocumentReference.DocumentRelationshipType.REPLACES);
+    assertThat(current.getRelatesToFirstRep().getTarget().getIdentifier().getValue()).isEqualTo(doc);
+
+    // the replacement is cancelled: entered in error, its text kept for the record
+    String cancel = message(msh("HOSP_B", "MDM^T11^MDM_T01", controlId(), "2.5.1", "UNICODE UTF-8")
+            .replace("20261126093000+0800", "20261126130000+0800"),
+        patient, "TXA|1|DS|TX|20261126115000||||||||" + replacement + "^EMR|||||AU||CA");
+    assertThat(msa1(sendMllp(cancel))).isEqualTo("AA");
+    Bundle cancelled = await("/DocumentReference?identifier=" + token(system, replacement), b -> b.getEntry().size() == 1
+        && ((DocumentReference) b.getEntryFirstRep().getResource()).getStatus() == DocumentReferenceStatus.ENTEREDINERROR);
+    DocumentReference gone = (DocumentReference) cancelled.getEntryFirstRep().getResource();
+    assertThat(new String(gone.getContentFirstRep().getAttachment().getData(), StandardCharsets.UTF_8))
+        .isEqualTo("出院小结：治愈");
+
+    // replacing a document the hub never received stores the new one and changes nothing else
+    String unknownParent = "DOC" + controlId();
+    String orphan = "DOC" + controlId();
+    String replacesUnknown = message(msh("HOSP_B", "MDM^T09^MDM_T01", controlId(), "2.5.1", "UNICODE UTF-8"),
+        patient, "TXA|1|DS|TX|20261126115000||||||||" + orphan + "^EMR|" + unknownParent + "^EMR||||AU||AV");
+    assertThat(msa1(sendMllp(replacesUnknown))).isEqualTo("AA");
+    Bundle orphanStored = awaitAtLeast("/DocumentReference?identifier=" + token(system, orphan), 1);
+    DocumentReference notified = (DocumentReference) orphanStored.getEntryFirstRep().getResource();
+    assertThat(notified.getContentFirstRep().getAttachment().hasData()).isFalse();
+    assertThat(search("/DocumentReference?identifier=" + token(system, unknownParent)).getEntry()).isEmpty();
   }
 
   @Test

@@ -28,6 +28,14 @@ final class Messages {
       "TXA|1|DS|TX|20250305165000||||||||DOC-1^EMR|||||AU||AV",
       "OBX|1|TX|18842-5^Discharge summary^LN||出院小结||||||F") + "\r";
 
+  /** A replacement with content: DOC-2 replaces DOC-1. */
+  static final String MDM_T10 = String.join("\r",
+      "MSH|^~\\&|EMR|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250306170000||MDM^T10^MDM_T02|CTRL-3R|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "EVN|T10|20250306170000",
+      "PID|1||M0001^^^^MR||测试^甲||19800101|M",
+      "TXA|1|DS|TX|20250306165000||||||||DOC-2^EMR|DOC-1^EMR||||AU||AV",
+      "OBX|1|TX|18842-5^Discharge summary^LN||出院小结（更正）||||||F") + "\r";
+
   static final String VXU_V04 = String.join("\r",
       "MSH|^~\\&|IIS|TESTCLINIC^2.999.86.2^ISO|HUB|HEALTHCARD-HUB|20250401100000||VXU^V04^VXU_V04|CTRL-4|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
       "PID|1||M0001^^^^MR~" + CARD + "^^^&2.16.156.10011.1.19&ISO^NI||测试^甲||19800101|M",

@@ -11,6 +11,7 @@ import static cn.healthcard.hub.mappings.hl7v2.Messages.RDE_O11;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.RDS_O13;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.REF_I12;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.MDM_T02;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.MDM_T10;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ORM_O01;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ORU_R01;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.QBP_Q11;
@@ -69,6 +70,13 @@ class UnhappyPathsTest {
         Arguments.of("ORU without OBR", without(ORU_R01, "OBR"), "AE", "OBR^1", "100"),
         Arguments.of("MDM without TXA-12", with(MDM_T02, "TXA", 12, ""), "AE", "TXA^1^12", "101"),
         Arguments.of("MDM without TXA", without(MDM_T02, "TXA"), "AE", "TXA^1", "100"),
+        Arguments.of("MDM status change with content but no OBX", without(with(MDM_T02, "MSH", 9, "MDM^T04^MDM_T02"), "OBX"),
+            "AE", "OBX^1", "101"),
+        Arguments.of("MDM replacement without TXA-13", with(MDM_T10, "TXA", 13, ""), "AE", "TXA^1^13", "101"),
+        Arguments.of("MDM addendum without TXA-13", with(with(MDM_T10, "MSH", 9, "MDM^T05^MDM_T01"), "TXA", 13, ""),
+            "AE", "TXA^1^13", "101"),
+        Arguments.of("MDM replacement of itself", with(MDM_T10, "TXA", 13, "DOC-2^EMR"), "AE", "TXA^1^13", "102"),
+        Arguments.of("TXA-19 outside table 0050", with(MDM_T02, "TXA", 19, "XX"), "AE", "TXA^1^19", "103"),
         Arguments.of("VXU without RXA", without(without(without(VXU_V04, "RXA"), "RXR"), "OBX"), "AE", "RXA^1", "100"),
         Arguments.of("VXU without PID", without(VXU_V04, "PID"), "AE", "PID^1", "100"),
         Arguments.of("VXU with an empty RXA-5", with(VXU_V04, "RXA", 5, ""), "AE", "RXA^1^5", "101"),

@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -55,6 +56,19 @@ public final class TransactionBuilder {
     e.getRequest().setMethod(HTTPVerb.PUT).setUrl(url);
     byCondition.put(key, e.getFullUrl());
     return e.getFullUrl();
+  }
+
+  /**
+   * PATCH of the one resource matching {@code query} with a FHIRPath Patch ({@code patch} is the
+   * {@code Parameters} of the patch). The entry gets no fullUrl: nothing may refer to it, and the
+   * server drops it when nothing matches (a change to something the hub never received changes
+   * nothing), which a plain conditional PATCH would turn into a failed transaction.
+   */
+  public void patchWhere(String type, String query, Parameters patch) {
+    BundleEntryComponent e = new BundleEntryComponent();
+    e.setResource(patch);
+    e.getRequest().setMethod(HTTPVerb.PATCH).setUrl(type + "?" + query);
+    entries.add(e);
   }
 
   /** PUT to a hub-minted id (for resources without business identifiers: Binary, Provenance). */

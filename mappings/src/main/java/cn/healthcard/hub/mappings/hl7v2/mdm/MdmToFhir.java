@@ -23,28 +23,57 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.DocumentReference.DocumentRelationshipType;
 import org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
- * MDM^T02 to FHIR: the Patient and Encounter it refers to (conditional creates) and one
- * DocumentReference (v2-to-FHIR TXA[DocumentReference]), a conditional update keyed by TXA-12
- * (unique document number, the masterIdentifier). The document is the OBX-5 values: text types
- * (TX, FT, ST; repetitions and OBXs as lines, {@code \.br\} as line breaks) become one
- * {@code text/plain; charset=utf-8} attachment, each ED (base64) one attachment of its MIME type.
+ * MDM^T01-T11 to FHIR: the Patient and Encounter the message refers to (conditional creates) and
+ * one DocumentReference (v2-to-FHIR TXA[DocumentReference]), a conditional update keyed by TXA-12
+ * (unique document number, the masterIdentifier).
+ *
+ * <ul>
+ *   <li>The events with content (T02 original, T04 status change, T06 addendum, T08 edit, T10
+ *       replacement) carry the document in OBX-5: text types (TX, FT, ST; repetitions and OBXs as
+ *       lines, {@code \.br\} as line breaks) become one {@code text/plain; charset=utf-8}
+ *       attachment, each ED (base64) one attachment of its MIME type.
+ *   <li>The notifications (T01, T03, T05, T07, T09, T11) say a document exists or changed at the
+ *       sender without sending it: the DocumentReference's attachment has a title and no data, and
+ *       the server keeps any content it already holds for that document.
+ *   <li>TXA-19 (availability) is the status: AV and UN current, OB superseded, CA (and every T11)
+ *       entered-in-error; TXA-17 (completion) the docStatus; TXA-18 (confidentiality) a security
+ *       label.
+ *   <li>An addendum (T05, T06) {@code appends} the document named in TXA-13; an edit or a
+ *       replacement (T07-T10) {@code replaces} it, and that document, when the hub has it,
+ *       becomes superseded (a conditional patch of its status only).
+ * </ul>
  */
 public final class MdmToFhir {
+
+  private static final Set<String> WITH_CONTENT = Set.of("T02", "T04", "T06", "T08", "T10");
+  private static final Set<String> APPENDS = Set.of("T05", "T06");
+  private static final Set<String> REPLACES = Set.of("T07", "T08", "T09", "T10");
+  /** The attachment of a notification: the sender holds the document. */
+  static final String HELD_BY_SENDER = "held by the sending system";
 
   private MdmToFhir() {}
 
   public static Optional<String> map(MappingContext ctx, String organizationUrl) {
+    String trigger = ctx.triggerEvent();
     Optional<ReferencedPatient.Refs> refs = ReferencedPatient.add(ctx, organizationUrl);
     Optional<SegmentRef> txaRef = ctx.message().first("TXA");
     if (txaRef.isEmpty()) {
-      ctx.error(ErrorCode.SEGMENT_SEQUENCE_ERROR, ErrorLocation.segment("TXA", 1), "an MDM^T02 needs a TXA segment");
+      ctx.error(ErrorCode.SEGMENT_SEQUENCE_ERROR, ErrorLocation.segment("TXA", 1),
+          "an MDM^" + trigger + " needs a TXA segment");
       return refs.map(ReferencedPatient.Refs::patientUrl);
     }
     if (refs.isEmpty()) {
@@ -56,10 +85,19 @@ public final class MdmToFhir {
       ctx.error(ErrorCode.REQUIRED_FIELD_MISSING, ref.at(12), "TXA-12 (unique document number) is required");
       return Optional.empty();
     }
+    String documentSystem = ctx.sender().namespace("document");
     DocumentReference d = ctx.stamp(new DocumentReference());
-    Identifier key = Identifiers.fromEi(ctx, txa.getTxa12_UniqueDocumentNumber(), ctx.sender().namespace("document"));
+    Identifier key = Identifiers.fromEi(ctx, txa.getTxa12_UniqueDocumentNumber(), documentSystem);
     d.setMasterIdentifier(key);
-    d.setStatus(DocumentReferenceStatus.CURRENT);
+    Optional<Identifier> parent = parent(ctx, ref, txa, key, documentSystem);
+    if ((APPENDS.contains(trigger) || REPLACES.contains(trigger)) && parent.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<DocumentReferenceStatus> status = status(ctx, ref, txa);
+    if (status.isEmpty()) {
+      return Optional.empty();
+    }
+    d.setStatus(status.get());
     String completion = s(txa.getTxa17_DocumentCompletionStatus());
     switch (completion) {
       case "AU", "LA" -> d.setDocStatus(DocumentReference.ReferredDocumentStatus.FINAL);
@@ -88,8 +126,92 @@ public final class MdmToFhir {
       XcnToPractitioner.reference(ctx, authenticators[0]).ifPresent(d::setAuthenticator);
     }
     d.setCustodian(new Reference(organizationUrl));
+    confidentiality(s(txa.getTxa18_DocumentConfidentialityStatus())).ifPresent(d::addSecurityLabel);
+    parent.ifPresent(p -> d.addRelatesTo()
+        .setCode(APPENDS.contains(trigger) ? DocumentRelationshipType.APPENDS : DocumentRelationshipType.REPLACES)
+        .setTarget(new Reference().setIdentifier(p)));
     String title = s(txa.getTxa16_UniqueDocumentFileName());
 
+    addContent(ctx, d, title);
+    if (!d.hasContent()) {
+      if (WITH_CONTENT.contains(trigger)) {
+        ctx.error(ErrorCode.REQUIRED_FIELD_MISSING, ErrorLocation.segment("OBX", 1),
+            "an MDM^" + trigger + " carries the document in OBX-5");
+        return Optional.of(refs.get().patientUrl());
+      }
+      d.addContent().setAttachment(new Attachment().setTitle(title.isEmpty() ? HELD_BY_SENDER : title));
+    }
+    ctx.transaction().updateWhere(d, SearchUrls.identifierQuery(List.of(key)));
+    if (REPLACES.contains(trigger)) {
+      ctx.transaction().patchWhere("DocumentReference", SearchUrls.identifierQuery(List.of(parent.get())),
+          replaceStatus(DocumentReferenceStatus.SUPERSEDED));
+    }
+    return Optional.of(refs.get().patientUrl());
+  }
+
+  /** TXA-13 (parent document number): required by addenda, edits and replacements, never the document itself. */
+  private static Optional<Identifier> parent(MappingContext ctx, SegmentRef ref, TXA txa, Identifier key, String system) {
+    String trigger = ctx.triggerEvent();
+    if (!APPENDS.contains(trigger) && !REPLACES.contains(trigger)) {
+      return Optional.empty();
+    }
+    if (s(txa.getTxa13_ParentDocumentNumber().getEi1_EntityIdentifier()).isEmpty()) {
+      ctx.error(ErrorCode.REQUIRED_FIELD_MISSING, ref.at(13), "TXA-13 (parent document number) is required: an MDM^"
+          + trigger + " names the document it " + (APPENDS.contains(trigger) ? "appends to" : "replaces"));
+      return Optional.empty();
+    }
+    Identifier parent = Identifiers.fromEi(ctx, txa.getTxa13_ParentDocumentNumber(), system);
+    if (parent.getSystem().equals(key.getSystem()) && parent.getValue().equals(key.getValue())) {
+      ctx.error(ErrorCode.DATA_TYPE_ERROR, ref.at(13), "TXA-13 (parent document number) names the document itself (TXA-12)");
+      return Optional.empty();
+    }
+    return Optional.of(parent);
+  }
+
+  /** TXA-19 (document availability status, table 0050); a cancel notification (T11) is entered-in-error whatever it says. */
+  private static Optional<DocumentReferenceStatus> status(MappingContext ctx, SegmentRef ref, TXA txa) {
+    if ("T11".equals(ctx.triggerEvent())) {
+      return Optional.of(DocumentReferenceStatus.ENTEREDINERROR);
+    }
+    String availability = s(txa.getTxa19_DocumentAvailabilityStatus());
+    return switch (availability) {
+      case "", "AV", "UN" -> Optional.of(DocumentReferenceStatus.CURRENT);
+      case "OB" -> Optional.of(DocumentReferenceStatus.SUPERSEDED);
+      case "CA" -> Optional.of(DocumentReferenceStatus.ENTEREDINERROR);
+      default -> {
+        ctx.error(ErrorCode.TABLE_VALUE_NOT_FOUND, ref.at(19),
+            "TXA-19 (document availability status) is one of AV, CA, OB, UN (HL7 table 0050)");
+        yield Optional.empty();
+      }
+    };
+  }
+
+  /** TXA-18 (HL7 table 0272) as an HL7 v3 confidentiality code: VR very restricted, RE restricted, UC usual (normal). */
+  private static Optional<CodeableConcept> confidentiality(String code) {
+    String v3 = switch (code) {
+      case "VR" -> "V";
+      case "RE" -> "R";
+      case "UC" -> "N";
+      default -> null;
+    };
+    return v3 == null ? Optional.empty()
+        : Optional.of(new CodeableConcept().addCoding(new Coding(CONFIDENTIALITY, v3, null)));
+  }
+
+  private static final String CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+
+  /** A FHIRPath Patch that sets DocumentReference.status only. */
+  private static Parameters replaceStatus(DocumentReferenceStatus status) {
+    Parameters patch = new Parameters();
+    Parameters.ParametersParameterComponent op = patch.addParameter().setName("operation");
+    op.addPart().setName("type").setValue(new CodeType("replace"));
+    op.addPart().setName("path").setValue(new StringType("DocumentReference.status"));
+    op.addPart().setName("value").setValue(new CodeType(status.toCode()));
+    return patch;
+  }
+
+  /** The OBX-5 values as the document's attachments (text first). */
+  private static void addContent(MappingContext ctx, DocumentReference d, String title) {
     List<String> lines = new ArrayList<>();
     for (SegmentRef obxRef : ctx.message().all("OBX")) {
       OBX obx = obxRef.as(OBX.class);
@@ -114,13 +236,6 @@ public final class MdmToFhir {
       }
       d.getContent().add(0, new DocumentReference.DocumentReferenceContentComponent().setAttachment(a));
     }
-    if (!d.hasContent()) {
-      ctx.error(ErrorCode.REQUIRED_FIELD_MISSING, ErrorLocation.segment("OBX", 1),
-          "an MDM^T02 carries the document in OBX-5");
-      return Optional.of(refs.get().patientUrl());
-    }
-    ctx.transaction().updateWhere(d, SearchUrls.identifierQuery(List.of(key)));
-    return Optional.of(refs.get().patientUrl());
   }
 
   private static Optional<Attachment> attachment(MappingContext ctx, SegmentRef obx, int rep, ED ed, String title) {

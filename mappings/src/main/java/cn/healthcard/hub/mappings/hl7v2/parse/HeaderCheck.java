@@ -35,7 +35,7 @@ public final class HeaderCheck {
     } else if (!SupportedMessages.supportsType(type)) {
       errors.add(Hl7Error.reject(ErrorCode.UNSUPPORTED_MESSAGE_TYPE,
           ErrorLocation.component("MSH", 1, 9, 1, 1),
-          "the hub accepts ADT, ORM, OML, OMG, ORU, MDM, SIU, VXU and QBP messages only"));
+          "the hub accepts " + SupportedMessages.typeList() + " messages only"));
     } else if (!SupportedMessages.supports(type, trigger)) {
       errors.add(Hl7Error.reject(ErrorCode.UNSUPPORTED_EVENT_CODE,
           ErrorLocation.component("MSH", 1, 9, 1, 2),

@@ -23,6 +23,7 @@ import ca.uhn.hl7v2.model.v251.message.BAR_P06;
 import ca.uhn.hl7v2.model.v251.message.BAR_P12;
 import ca.uhn.hl7v2.model.v251.message.DFT_P03;
 import ca.uhn.hl7v2.model.v251.message.DFT_P11;
+import ca.uhn.hl7v2.model.v251.message.MDM_T01;
 import ca.uhn.hl7v2.model.v251.message.MDM_T02;
 import ca.uhn.hl7v2.model.v251.message.PPR_PC1;
 import ca.uhn.hl7v2.model.v251.message.RDE_O11;
@@ -110,7 +111,12 @@ public final class SupportedMessages {
           Map.entry("S18", SIU_S12::new), Map.entry("S19", SIU_S12::new), Map.entry("S20", SIU_S12::new),
           Map.entry("S21", SIU_S12::new), Map.entry("S22", SIU_S12::new), Map.entry("S23", SIU_S12::new),
           Map.entry("S24", SIU_S12::new), Map.entry("S26", SIU_S12::new))),
-      Map.entry("MDM", Map.of("T02", MDM_T02::new)),
+      // notifications (odd events) carry no OBX; the events with content (even, T02-T10) do
+      Map.entry("MDM", Map.ofEntries(
+          Map.entry("T01", MDM_T01::new), Map.entry("T02", MDM_T02::new), Map.entry("T03", MDM_T01::new),
+          Map.entry("T04", MDM_T02::new), Map.entry("T05", MDM_T01::new), Map.entry("T06", MDM_T02::new),
+          Map.entry("T07", MDM_T01::new), Map.entry("T08", MDM_T02::new), Map.entry("T09", MDM_T01::new),
+          Map.entry("T10", MDM_T02::new), Map.entry("T11", MDM_T01::new))),
       Map.entry("BAR", Map.of("P01", BAR_P01::new, "P02", BAR_P02::new, "P05", BAR_P05::new, "P06", BAR_P06::new,
           "P12", BAR_P12::new)),
       Map.entry("DFT", Map.of("P03", DFT_P03::new, "P11", DFT_P11::new)),
@@ -125,6 +131,11 @@ public final class SupportedMessages {
   public static final Set<String> QUERY_NAMES = Set.of("Z34", "Z44");
 
   private SupportedMessages() {}
+
+  /** The accepted message types, in alphabetical order, for error texts ("ADT, BAR, ..."). */
+  public static String typeList() {
+    return String.join(", ", new java.util.TreeSet<>(STRUCTURES.keySet()));
+  }
 
   public static boolean supportsType(String type) {
     return STRUCTURES.containsKey(type);

@@ -73,6 +73,9 @@ public final class MshToProvenance {
 
     Provenance prov = ctx.stamp(new Provenance());
     for (BundleEntryComponent e : produced) {
+      if (!e.hasFullUrl()) {
+        continue; // a patch: it names no resource of its own
+      }
       prov.addTarget(new Reference(e.getFullUrl()));
     }
     recorded.ifPresent(prov::setRecordedElement);
