@@ -3,11 +3,15 @@ package cn.healthcard.hub.server.his;
 import cn.healthcard.hub.mappings.hl7v2.bundle.HubExtensions;
 import ca.uhn.fhir.parser.IParser;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Account;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
@@ -17,6 +21,7 @@ import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -34,6 +39,9 @@ import org.hl7.fhir.r4.model.Resource;
  *       from its event time becomes a no-op too (no new version, no re-indexing); only the event
  *       time moves forward. Most ADT messages repeat the patient's demographics. (Resources that
  *       reference other entries of the message by urn:uuid never compare equal and are written.)
+ *   <li><b>Links are never lost.</b> A Patient update keeps the links the stored Patient has
+ *       unless the message removes them (ADT^A37); an Account update keeps the billing system's
+ *       service period and name when it carries none.
  *   <li><b>A notification keeps the document.</b> A DocumentReference update whose attachments
  *       carry no data and no URL (an MDM notification: the sender holds the document) keeps the
  *       content of the stored DocumentReference.
@@ -61,13 +69,28 @@ final class StoredStateReconciler {
 
   Bundle reconcile(Bundle transaction) {
     transaction.getEntry().removeIf(entry -> entry.getRequest().getMethod() == HTTPVerb.PATCH && !resolvePatch(entry));
+    // each conditional update's stored target, looked up once; and the stored id each fullUrl stands for
+    Map<BundleEntryComponent, IBaseResource> storedTargets = new IdentityHashMap<>();
+    Map<String, String> storedIds = new HashMap<>();
+    for (BundleEntryComponent entry : transaction.getEntry()) {
+      if (entry.getRequest().getMethod() == HTTPVerb.PUT && entry.getRequest().getUrl().contains("?")) {
+        findOne.apply(entry.getRequest().getUrl()).ifPresent(found -> {
+          storedTargets.put(entry, found);
+          storedIds.put(entry.getFullUrl(), found.fhirType() + "/" + found.getIdElement().getIdPart());
+        });
+      }
+    }
     for (BundleEntryComponent entry : transaction.getEntry()) {
       if (entry.getRequest().getMethod() != HTTPVerb.PUT || !entry.getRequest().getUrl().contains("?")) {
         continue;
       }
       String url = entry.getRequest().getUrl();
-      Optional<IBaseResource> stored = findOne.apply(url);
+      Optional<IBaseResource> stored = Optional.ofNullable(storedTargets.get(entry));
       if (stored.isEmpty()) {
+        // a new Patient has no links to remove
+        if (entry.getResource() instanceof Patient p) {
+          p.getExtension().removeIf(e -> HubExtensions.UNLINK.equals(e.getUrl()));
+        }
         continue;
       }
       Resource incoming = entry.getResource();
@@ -83,6 +106,12 @@ final class StoredStateReconciler {
           && stored.get() instanceof Patient existing
           && !isMergedAway(patient)) {
         keepIdentifiers(existing, patient);
+        keepLinks(existing, patient, storedIds);
+      } else if (incoming instanceof Patient patient) {
+        patient.getExtension().removeIf(e -> HubExtensions.UNLINK.equals(e.getUrl()));
+      }
+      if (incoming instanceof Account account && stored.get() instanceof Account existing) {
+        keepBillingDetails(existing, account);
       }
       if (incoming instanceof DocumentReference document && stored.get() instanceof DocumentReference existing
           && isNotification(document) && existing.hasContent()) {
@@ -102,6 +131,43 @@ final class StoredStateReconciler {
       }
     }
     return transaction;
+  }
+
+  /**
+   * Links the stored Patient has (A24's see-also, a merge's replaces) that the message neither
+   * repeats nor removes ({@link HubExtensions#UNLINK}, which is applied here and never stored).
+   */
+  private static void keepLinks(Patient existing, Patient incoming, Map<String, String> storedIds) {
+    Set<String> removed = new HashSet<>();
+    for (Extension e : incoming.getExtensionsByUrl(HubExtensions.UNLINK)) {
+      if (e.getValue() instanceof Reference r && r.hasReference()) {
+        removed.add(storedIds.getOrDefault(r.getReference(), r.getReference()));
+      }
+    }
+    incoming.getExtension().removeIf(e -> HubExtensions.UNLINK.equals(e.getUrl()));
+    Set<String> present = new HashSet<>();
+    for (Patient.PatientLinkComponent link : incoming.getLink()) {
+      present.add(storedIds.getOrDefault(link.getOther().getReference(), link.getOther().getReference()));
+    }
+    for (Patient.PatientLinkComponent link : existing.getLink()) {
+      String other = link.getOther().getReferenceElement().toUnqualifiedVersionless().getValue();
+      if (other != null && !present.contains(other) && !removed.contains(other)) {
+        incoming.addLink(link.copy());
+      }
+    }
+  }
+
+  /**
+   * An Account written by an ADT event (a new number, a move to another patient) carries no
+   * service period or name: the billing system's (BAR) stay.
+   */
+  private static void keepBillingDetails(Account existing, Account incoming) {
+    if (!incoming.hasServicePeriod() && existing.hasServicePeriod()) {
+      incoming.setServicePeriod(existing.getServicePeriod().copy());
+    }
+    if (!incoming.hasName() && existing.hasName()) {
+      incoming.setName(existing.getName());
+    }
   }
 
   /** A conditional PATCH: false when nothing matches (drop it), else made a patch by id. */

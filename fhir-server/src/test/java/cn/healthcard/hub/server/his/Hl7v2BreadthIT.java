@@ -15,13 +15,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Account;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -202,6 +205,92 @@ class Hl7v2BreadthIT extends HisIntegrationTest {
     DocumentReference notified = (DocumentReference) orphanStored.getEntryFirstRep().getResource();
     assertThat(notified.getContentFirstRep().getAttachment().hasData()).isFalse();
     assertThat(search("/DocumentReference?identifier=" + token(system, unknownParent)).getEntry()).isEmpty();
+  }
+
+  @Test
+  void numbersChangeAndRecordsLinkWithoutLosingWhatIsStored() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1962, 2, 12));
+    String mrn = "MRN" + controlId();
+    String other = "MRN" + controlId();
+    String account = "ACC" + controlId();
+    String mrnSystem = "https://hub.healthcard.cn/fhir/NamingSystem/HOSP_B/mrn";
+    String accountSystem = "https://hub.healthcard.cn/fhir/NamingSystem/HOSP_B/account";
+    String patient = pid(card, mrn, "HOSP_B", "卫", "十三", "19620212", "F");
+    String bar = message(msh("HOSP_B", "BAR^P01^BAR_P01", controlId(), "2.5.1", "UNICODE UTF-8"),
+        "EVN|P01|20261126093000+0800", patient + "|||||||" + account + "^^^^AN",
+        "PV1|1|I|NK3||||||||||||||||V" + controlId() + "|||||||||||||||||||||||||20261120080000+0800");
+    assertThat(msa1(sendMllp(bar))).isEqualTo("AA");
+    String byCard = "/Patient?identifier=" + token(CARD, card);
+    awaitAtLeast(byCard, 1);
+    awaitAtLeast("/Account?identifier=" + token(accountSystem, account), 1);
+
+    // A24: the two records of one person see each other; a later A08 (no links) keeps the links
+    String second = pid(null, other, "HOSP_B", "卫", "十三", "19620212", "F");
+    assertThat(msa1(sendMllp(message(msh("HOSP_B", "ADT^A24^ADT_A24", controlId(), "2.5.1", "UNICODE UTF-8"),
+        "EVN|A24|20261126093000+0800", patient, second)))).isEqualTo("AA");
+    await(byCard, b -> b.getEntry().size() == 1 && ((Patient) b.getEntryFirstRep().getResource()).getLink().size() == 1);
+    String otherQuery = "/Patient?identifier=" + token(mrnSystem, other);
+    Patient linked = (Patient) awaitAtLeast(otherQuery, 1).getEntryFirstRep().getResource();
+    Patient first = (Patient) search(byCard).getEntryFirstRep().getResource();
+    assertThat(linked.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.SEEALSO);
+    assertThat(linked.getLinkFirstRep().getOther().getReferenceElement().getIdPart()).isEqualTo(first.getIdPart());
+    String a08 = adt("A08", "HOSP_B", controlId(), card, mrn, "V" + controlId(), "卫", "十三", "19620212", "F")
+        .replace("|ADT^A08^ADT_A01|", "|ADT^A08^ADT_A01|").replace("和平路1号", "中山路2号");
+    assertThat(msa1(sendMllp(a08))).isEqualTo("AA");
+    Patient updated = (Patient) await(byCard, b -> b.getEntry().size() == 1
+        && ((Patient) b.getEntryFirstRep().getResource()).getAddressFirstRep().getLine().toString().contains("中山路2号"))
+        .getEntryFirstRep().getResource();
+    assertThat(updated.getLink()).hasSize(1);
+    assertThat(updated.getLinkFirstRep().getOther().getReferenceElement().getIdPart()).isEqualTo(linked.getIdPart());
+
+    // A47: a new number; the old one stays, marked old, and still finds the person
+    String newMrn = "MRN" + controlId();
+    assertThat(msa1(sendMllp(message(msh("HOSP_B", "ADT^A47^ADT_A30", controlId(), "2.5.1", "UNICODE UTF-8"),
+        "EVN|A47|20261126093000+0800", pid(card, newMrn, "HOSP_B", "卫", "十三", "19620212", "F"),
+        "MRG|" + mrn + "^^^^MR")))).isEqualTo("AA");
+    Patient renumbered = (Patient) awaitAtLeast("/Patient?identifier=" + token(mrnSystem, newMrn), 1)
+        .getEntryFirstRep().getResource();
+    assertThat(renumbered.getIdPart()).isEqualTo(first.getIdPart());
+    assertThat(renumbered.getIdentifier().stream().filter(i -> i.getValue().equals(mrn)).findFirst().orElseThrow().getUse())
+        .isEqualTo(Identifier.IdentifierUse.OLD);
+    assertThat(renumbered.getLink()).hasSize(1);
+
+    // A49: the account's new number; the billing system's service period stays
+    String newAccount = "ACC" + controlId();
+    assertThat(msa1(sendMllp(message(msh("HOSP_B", "ADT^A49^ADT_A30", controlId(), "2.6", "UNICODE UTF-8"),
+        "EVN|A49|20261126093000+0800",
+        pid(card, newMrn, "HOSP_B", "卫", "十三", "19620212", "F") + "|||||||" + newAccount + "^^^^AN",
+        "MRG|" + newMrn + "^^^^MR||" + account + "^^^^AN")))).isEqualTo("AA");
+    Bundle accounts = awaitAtLeast("/Account?identifier=" + token(accountSystem, newAccount), 1);
+    assertThat(accounts.getEntry()).hasSize(1);
+    Account renamed = (Account) accounts.getEntryFirstRep().getResource();
+    assertThat(renamed.getIdentifier()).hasSize(2);
+    assertThat(renamed.getServicePeriod().hasStart()).isTrue();
+    assertThat(search("/Account?identifier=" + token(accountSystem, account)).getEntry()).hasSize(1);
+
+    // A41 merging an account the hub never received: the survivor stays, nothing fails
+    assertThat(msa1(sendMllp(message(msh("HOSP_B", "ADT^A41^ADT_A39", controlId(), "2.5.1", "UNICODE UTF-8"),
+        "EVN|A41|20261126093000+0800",
+        pid(card, newMrn, "HOSP_B", "卫", "十三", "19620212", "F") + "|||||||" + newAccount + "^^^^AN",
+        "MRG|" + newMrn + "^^^^MR||ACC-NEVER-SEEN^^^^AN")))).isEqualTo("AA");
+
+    // A37: the link goes on both sides
+    assertThat(msa1(sendMllp(message(msh("HOSP_B", "ADT^A37^ADT_A37", controlId(), "2.5.1", "UNICODE UTF-8"),
+        "EVN|A37|20261126093000+0800", pid(card, newMrn, "HOSP_B", "卫", "十三", "19620212", "F"), second))))
+        .isEqualTo("AA");
+    await(byCard, b -> b.getEntry().size() == 1 && ((Patient) b.getEntryFirstRep().getResource()).getLink().isEmpty());
+    await(otherQuery, b -> b.getEntry().size() == 1 && ((Patient) b.getEntryFirstRep().getResource()).getLink().isEmpty());
+    assertThat(((Patient) search(byCard).getEntryFirstRep().getResource()).getExtension().stream()
+        .map(e -> e.getUrl()).toList()).doesNotContain("https://hub.healthcard.cn/fhir/StructureDefinition/unlink");
+
+    // A29: the hospital no longer knows the second record; its number is retired, nothing deleted
+    assertThat(msa1(sendMllp(message(msh("HOSP_B", "ADT^A29^ADT_A21", controlId(), "2.4", "UNICODE UTF-8"),
+        "EVN|A29|20261126093000+0800", second, "PV1|1|N")))).isEqualTo("AA");
+    Patient retired = (Patient) await(otherQuery, b -> b.getEntry().size() == 1
+        && ((Patient) b.getEntryFirstRep().getResource()).getIdentifierFirstRep().getUse() == Identifier.IdentifierUse.OLD)
+        .getEntryFirstRep().getResource();
+    assertThat(retired.getIdentifier()).hasSize(1);
+    assertThat(retired.getIdentifierFirstRep().getValue()).isEqualTo(other);
   }
 
   @Test

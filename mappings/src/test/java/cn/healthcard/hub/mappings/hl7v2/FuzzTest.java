@@ -40,6 +40,8 @@ class FuzzTest {
     seeds.add(TestMessages.utf8(Messages.ORU_R01));
     seeds.add(TestMessages.utf8(Messages.MDM_T02));
     seeds.add(TestMessages.utf8(Messages.MDM_T10));
+    seeds.add(TestMessages.utf8(Messages.ADT_A49));
+    seeds.add(TestMessages.utf8(Messages.ADT_A24));
     for (String name : ImmunizationGoldenFilesTest.samples("").toList()) {
       seeds.add(TestMessages.wire(ImmunizationGoldenFilesTest.DIR + name + ".hl7"));
     }
@@ -148,11 +150,17 @@ class FuzzTest {
       }
       case 2 -> { // drop a segment
         List<String> segs = new ArrayList<>(Arrays.asList(text.split("\r")));
+        if (segs.isEmpty()) {
+          return in;
+        }
         segs.remove(random.nextInt(segs.size()));
         return bytes(String.join("\r", segs) + "\r");
       }
       case 3 -> { // duplicate a segment
         List<String> segs = new ArrayList<>(Arrays.asList(text.split("\r")));
+        if (segs.isEmpty()) {
+          return in;
+        }
         int i = random.nextInt(segs.size());
         segs.add(random.nextInt(segs.size() + 1), segs.get(i));
         return bytes(String.join("\r", segs) + "\r");

@@ -15,6 +15,20 @@ final class Messages {
       "PID|1||M0001^^^^MR~" + CARD + "^^^&2.16.156.10011.1.19&ISO^NI||测试^甲||19800101|M",
       "PV1|1|I|NK3^301^02||||||||||||||||V0001|||||||||||||||||||||||||20250301080000") + "\r";
 
+  /** A change of account number (A49): PID-18 is the new number, MRG-3 the old one. */
+  static final String ADT_A49 = String.join("\r",
+      "MSH|^~\\&|HIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250301083000||ADT^A49^ADT_A30|CTRL-49|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "EVN|A49|20250301082955",
+      "PID|1||M0001^^^^MR~" + CARD + "^^^&2.16.156.10011.1.19&ISO^NI||测试^甲||19800101|M||||||||||ACC-2",
+      "MRG|M0001^^^^MR||ACC-1") + "\r";
+
+  /** A link of two records (A24). */
+  static final String ADT_A24 = String.join("\r",
+      "MSH|^~\\&|HIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250301083000||ADT^A24^ADT_A24|CTRL-24|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
+      "EVN|A24|20250301082955",
+      "PID|1||M0001^^^^MR~" + CARD + "^^^&2.16.156.10011.1.19&ISO^NI||测试^甲||19800101|M",
+      "PID|2||M0002^^^^MR||测试^甲||19800101|M") + "\r";
+
   static final String ORU_R01 = String.join("\r",
       "MSH|^~\\&|LIS|TESTHOSP^2.999.86.1^ISO|HUB|HEALTHCARD-HUB|20250302101500||ORU^R01^ORU_R01|CTRL-2|P|2.5.1|||AL|NE|CHN|UNICODE UTF-8",
       "PID|1||M0001^^^^MR||测试^甲||19800101|M",
@@ -145,6 +159,18 @@ final class Messages {
 
   static String with(String message, String segment, int field, String value) {
     return with(message, segment, 1, field, value);
+  }
+
+  /** The message without the {@code occurrence}-th {@code segment}. */
+  static String without(String message, String segment, int occurrence) {
+    StringBuilder sb = new StringBuilder();
+    int n = 0;
+    for (String s : message.split("\r")) {
+      if (!(s.startsWith(segment + "|") && ++n == occurrence)) {
+        sb.append(s).append('\r');
+      }
+    }
+    return sb.toString();
   }
 
   static String without(String message, String segment) {

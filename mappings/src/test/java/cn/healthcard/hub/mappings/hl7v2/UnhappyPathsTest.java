@@ -12,6 +12,8 @@ import static cn.healthcard.hub.mappings.hl7v2.Messages.RDS_O13;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.REF_I12;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.MDM_T02;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.MDM_T10;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A24;
+import static cn.healthcard.hub.mappings.hl7v2.Messages.ADT_A49;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ORM_O01;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.ORU_R01;
 import static cn.healthcard.hub.mappings.hl7v2.Messages.QBP_Q11;
@@ -62,6 +64,22 @@ class UnhappyPathsTest {
         Arguments.of("A40 without MRN in MRG",
             with(ADT_A01, "MSH", 9, "ADT^A40^ADT_A39").replace("PV1|", "MRG|" + Messages.CARD + "^^^&2.16.156.10011.1.19&ISO\rPV1|"),
             "AE", "MRG^1^1", "101"),
+        Arguments.of("A47 without MRG", without(with(ADT_A49, "MSH", 9, "ADT^A47^ADT_A30"), "MRG"), "AE", "MRG^1", "100"),
+        Arguments.of("A47 whose MRG-1 is only the card number",
+            with(with(ADT_A49, "MSH", 9, "ADT^A47^ADT_A30"), "MRG", 1, Messages.CARD + "^^^&2.16.156.10011.1.19&ISO^NI"),
+            "AE", "MRG^1^1", "101"),
+        Arguments.of("A48 without MRG-2", with(ADT_A49, "MSH", 9, "ADT^A48^ADT_A30"), "AE", "MRG^1^2", "101"),
+        Arguments.of("A49 without PID-18", with(ADT_A49, "PID", 18, ""), "AE", "PID^1^18", "101"),
+        Arguments.of("A49 without MRG-3", with(ADT_A49, "MRG", 3, ""), "AE", "MRG^1^3", "101"),
+        Arguments.of("A41 merging an account into itself", with(with(ADT_A49, "MSH", 9, "ADT^A41^ADT_A39"), "MRG", 3, "ACC-2"),
+            "AE", "MRG^1^3", "102"),
+        Arguments.of("A44 without MRG-3", with(with(ADT_A49, "MSH", 9, "ADT^A44^ADT_A43"), "MRG", 3, ""), "AE", "MRG^1^3", "101"),
+        Arguments.of("A24 with one PID", without(ADT_A24, "PID", 2), "AE", "PID^2", "100"),
+        Arguments.of("A37 naming one patient twice", with(with(ADT_A24, "MSH", 9, "ADT^A37^ADT_A37"), "PID", 2, 3, "M0001^^^^MR"),
+            "AE", "PID^2^3", "102"),
+        Arguments.of("A29 naming the person by card only",
+            with(with(ADT_A01, "MSH", 9, "ADT^A29^ADT_A21"), "PID", 3, Messages.CARD + "^^^&2.16.156.10011.1.19&ISO^NI"),
+            "AE", "PID^1^3", "101"),
         Arguments.of("NM that is not a number", with(ORU_R01, "OBX", 5, "<5"), "AE", "OBX^1^5^1", "102"),
         Arguments.of("OBX-2 outside table 0125", with(ORU_R01, "OBX", 2, "XX"), "AE", "OBX^1^2", "103"),
         Arguments.of("OBX without OBX-3", with(ORU_R01, "OBX", 3, ""), "AE", "OBX^1^3", "101"),

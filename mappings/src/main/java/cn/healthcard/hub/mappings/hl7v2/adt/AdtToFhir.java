@@ -30,8 +30,8 @@ import org.hl7.fhir.r4.model.Patient.LinkType;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
- * ADT messages (A01-A16, A21-A23, A25-A28, A31-A34, A39, A40, A42, A60) to FHIR: which segments
- * make which resources.
+ * ADT messages (A01-A42, A44-A55, A60-A62; not A18-A20, A43) to FHIR: which segments make which
+ * resources.
  *
  * <ul>
  *   <li>PID (+ NK1 as contacts) is the Patient, written as a conditional update matching card
@@ -45,7 +45,10 @@ import org.hl7.fhir.r4.model.Reference;
  *       PV1-19 is written with the PID's patient as its subject, so the visit moves.
  *   <li>A28 and A04 that report a birth ({@link BirthReportRule}) are mapped by {@link
  *       BirthReportToFhir}: the child, the mother, the delivery, the measurements.
- *   <li>A40 (and A34, A39 of older senders): each PID/MRG pair is a merge: the survivor (PID) is updated matching its MRN only
+ *   <li>A24/A37 link and unlink two records ({@link PatientLinks}); A29, A35, A36, A41, A44 and
+ *       A46-A49 change numbers, never who a person is ({@link IdentifierChanges}). A50 renumbers
+ *       a visit as A06 does; A51, A54, A55, A61 and A62 update the visit as sent.
+ *   <li>A40 (and A30, A34, A39 of older senders): each PID/MRG pair is a merge: the survivor (PID) is updated matching its MRN only
  *       (the card may still be on the record that goes), the record that goes (MRG-1) becomes
  *       inactive with a {@code replaced-by} link to the survivor, and a {@link PatientMerge} tells
  *       the server to move what refers to it.
@@ -53,11 +56,11 @@ import org.hl7.fhir.r4.model.Reference;
  */
 public final class AdtToFhir {
 
-  private static final Set<String> NO_VISIT = Set.of("A28", "A31", "A34", "A39", "A40", "A60");
+  private static final Set<String> NO_VISIT = Set.of("A28", "A31", "A60");
   /** Merges of patient records (MRG-1 names the record that goes). */
-  private static final Set<String> MERGES = Set.of("A34", "A39", "A40");
+  private static final Set<String> MERGES = Set.of("A30", "A34", "A39", "A40");
   /** Events whose MRG-5 names the visit number the Encounter had before (PV1-19 is the new one). */
-  private static final Set<String> VISIT_RENUMBERING = Set.of("A06", "A07", "A42");
+  private static final Set<String> VISIT_RENUMBERING = Set.of("A06", "A07", "A42", "A50");
   private static final Set<String> PERSON_OIDS = Set.of("2.16.156.10011.1.19", "2.16.156.10011.1.3");
 
   /** What the ADT part produced. */
@@ -69,6 +72,12 @@ public final class AdtToFhir {
     String trigger = ctx.triggerEvent();
     if (MERGES.contains(trigger)) {
       return merge(ctx);
+    }
+    if (IdentifierChanges.EVENTS.contains(trigger)) {
+      return IdentifierChanges.map(ctx, organizationUrl);
+    }
+    if (PatientLinks.EVENTS.contains(trigger)) {
+      return PatientLinks.map(ctx);
     }
     if ("A17".equals(trigger)) {
       return swap(ctx, organizationUrl);
@@ -131,16 +140,18 @@ public final class AdtToFhir {
   static EncounterStatus status(String trigger) {
     return switch (trigger) {
       // admitted, transferred, tracking (A09 departing, A10 arriving), returned from leave (A22),
-      // pending discharge or transfer cancelled (A25, A26), tracking cancelled (A32, A33)
-      case "A01", "A02", "A06", "A07", "A09", "A10", "A12", "A13", "A17", "A22", "A25", "A26", "A32", "A33" ->
+      // pending discharge or transfer cancelled (A25, A26), tracking cancelled (A32, A33),
+      // leave of absence cancelled (A52)
+      case "A01", "A02", "A06", "A07", "A09", "A10", "A12", "A13", "A17", "A22", "A25", "A26", "A32", "A33", "A52" ->
           EncounterStatus.INPROGRESS;
       case "A03" -> EncounterStatus.FINISHED;
       case "A04" -> EncounterStatus.ARRIVED;
       // pre-admitted, pending admission
       case "A05", "A14" -> EncounterStatus.PLANNED;
-      // admission or visit cancelled, pending admission cancelled
-      case "A11", "A27" -> EncounterStatus.CANCELLED;
-      case "A21" -> EncounterStatus.ONLEAVE;
+      // admission or visit cancelled, pending admission cancelled, pre-admission cancelled
+      case "A11", "A27", "A38" -> EncounterStatus.CANCELLED;
+      // on leave; the return from leave cancelled
+      case "A21", "A53" -> EncounterStatus.ONLEAVE;
       // the visit was recorded in error
       case "A23" -> EncounterStatus.ENTEREDINERROR;
       default -> null;
@@ -193,16 +204,7 @@ public final class AdtToFhir {
   private static Result merge(MappingContext ctx) {
     List<PatientMerge> merges = new ArrayList<>();
     Optional<String> firstSurvivor = Optional.empty();
-    SegmentRef currentPid = null;
-    List<SegmentRef[]> pairs = new ArrayList<>();
-    for (SegmentRef s : ctx.message().segments()) {
-      if (s.is(PID.class)) {
-        currentPid = s;
-      } else if (s.is(MRG.class) && currentPid != null) {
-        pairs.add(new SegmentRef[] {currentPid, s});
-        currentPid = null;
-      }
-    }
+    List<SegmentRef[]> pairs = pidMrgPairs(ctx);
     if (pairs.isEmpty()) {
       ctx.error(ErrorCode.SEGMENT_SEQUENCE_ERROR, ErrorLocation.segment("MRG", 1),
           "an A40 needs a PID followed by an MRG segment");
@@ -210,7 +212,7 @@ public final class AdtToFhir {
     }
     for (SegmentRef[] pair : pairs) {
       Optional<PidToPatient.Result> survivor = PidToPatient.map(ctx, pair[0]);
-      List<Identifier> going = nonSurvivingIdentifiers(ctx, pair[1]);
+      List<Identifier> going = priorNumbers(ctx, pair[1], "MRG-1 must name the record that goes by the hospital's own number");
       if (survivor.isEmpty() || going.isEmpty()) {
         continue;
       }
@@ -230,8 +232,26 @@ public final class AdtToFhir {
     return new Result(firstSurvivor, merges);
   }
 
-  /** MRG-1 without card or identity-card numbers (they name the person, who survives). */
-  private static List<Identifier> nonSurvivingIdentifiers(MappingContext ctx, SegmentRef mrgRef) {
+  /** Each PID followed by its MRG (merges and identifier changes may repeat the pair). */
+  static List<SegmentRef[]> pidMrgPairs(MappingContext ctx) {
+    SegmentRef currentPid = null;
+    List<SegmentRef[]> pairs = new ArrayList<>();
+    for (SegmentRef s : ctx.message().segments()) {
+      if (s.is(PID.class)) {
+        currentPid = s;
+      } else if (s.is(MRG.class) && currentPid != null) {
+        pairs.add(new SegmentRef[] {currentPid, s});
+        currentPid = null;
+      }
+    }
+    return pairs;
+  }
+
+  /**
+   * MRG-1 without card or identity-card numbers (they name the person, who survives every merge
+   * and change of number); an AE with {@code whyRequired} when nothing is left.
+   */
+  static List<Identifier> priorNumbers(MappingContext ctx, SegmentRef mrgRef, String whyRequired) {
     List<Identifier> out = new ArrayList<>();
     for (CX cx : mrgRef.as(MRG.class).getMrg1_PriorPatientIdentifierList()) {
       String oid = Identifiers.authorityOid(cx);
@@ -241,8 +261,7 @@ public final class AdtToFhir {
       out.add(Identifiers.fromCx(ctx, cx, PidToPatient.defaultMrnSystem(ctx)));
     }
     if (out.isEmpty()) {
-      ctx.error(ErrorCode.REQUIRED_FIELD_MISSING, mrgRef.at(1),
-          "MRG-1 must name the record that goes by the hospital's own number");
+      ctx.error(ErrorCode.REQUIRED_FIELD_MISSING, mrgRef.at(1), whyRequired);
     }
     return out;
   }

@@ -98,10 +98,7 @@ public final class BillingToFhir {
   }
 
   private static String account(MappingContext ctx, CX number, String patientUrl, String organizationUrl, boolean bar) {
-    Identifier id = Identifiers.fromCx(ctx, number, ctx.sender().namespace("account"));
-    if (!id.hasType()) {
-      Identifiers.type(ctx, "AN", id);
-    }
+    Identifier id = Identifiers.account(ctx, number);
     Account account = ctx.stamp(new Account());
     account.addIdentifier(id);
     account.addSubject(new Reference(patientUrl));

@@ -36,6 +36,12 @@ public final class HubExtensions {
    */
   public static final String ADDRESS_DIVISION_AS_SENT = SD + "address-division-as-sent";
 
+  /**
+   * valueReference on Patient, an instruction to the server rather than data (ADT^A37): remove
+   * this Patient's link to the referenced Patient. The server applies it and never stores it.
+   */
+  public static final String UNLINK = SD + "unlink";
+
   public static final String MOTHERS_MAIDEN_NAME =
       "http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName";
   public static final String BIRTH_TIME = "http://hl7.org/fhir/StructureDefinition/patient-birthTime";

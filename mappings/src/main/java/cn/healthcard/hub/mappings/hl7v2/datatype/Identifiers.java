@@ -67,6 +67,15 @@ public final class Identifiers {
     return new Identifier().setSystem(system).setValue(s(ei.getEi1_EntityIdentifier()));
   }
 
+  /** A patient account number (PID-18, MRG-3): the sender's {@code account} namespace by default, type AN. */
+  public static Identifier account(MappingContext ctx, CX number) {
+    Identifier id = fromCx(ctx, number, ctx.sender().namespace("account"));
+    if (!id.hasType()) {
+      type(ctx, "AN", id);
+    }
+    return id;
+  }
+
   /** Sets Identifier.type from a table 0203 code. */
   public static void type(MappingContext ctx, String code, Identifier id) {
     if (!code.isEmpty()) {

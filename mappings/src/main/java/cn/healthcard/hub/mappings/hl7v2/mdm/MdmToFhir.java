@@ -10,6 +10,7 @@ import ca.uhn.hl7v2.model.v251.segment.OBX;
 import ca.uhn.hl7v2.model.v251.segment.TXA;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorCode;
 import cn.healthcard.hub.mappings.hl7v2.ack.ErrorLocation;
+import cn.healthcard.hub.mappings.hl7v2.bundle.FhirPathPatch;
 import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Codes;
 import cn.healthcard.hub.mappings.hl7v2.datatype.Identifiers;
@@ -32,9 +33,7 @@ import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.DocumentReference.DocumentRelationshipType;
 import org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.StringType;
 
 /**
  * MDM^T01-T11 to FHIR: the Patient and Encounter the message refers to (conditional creates) and
@@ -144,7 +143,8 @@ public final class MdmToFhir {
     ctx.transaction().updateWhere(d, SearchUrls.identifierQuery(List.of(key)));
     if (REPLACES.contains(trigger)) {
       ctx.transaction().patchWhere("DocumentReference", SearchUrls.identifierQuery(List.of(parent.get())),
-          replaceStatus(DocumentReferenceStatus.SUPERSEDED));
+          FhirPathPatch.of().replace("DocumentReference.status", new CodeType(DocumentReferenceStatus.SUPERSEDED.toCode()))
+              .build());
     }
     return Optional.of(refs.get().patientUrl());
   }
@@ -199,16 +199,6 @@ public final class MdmToFhir {
   }
 
   private static final String CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
-
-  /** A FHIRPath Patch that sets DocumentReference.status only. */
-  private static Parameters replaceStatus(DocumentReferenceStatus status) {
-    Parameters patch = new Parameters();
-    Parameters.ParametersParameterComponent op = patch.addParameter().setName("operation");
-    op.addPart().setName("type").setValue(new CodeType("replace"));
-    op.addPart().setName("path").setValue(new StringType("DocumentReference.status"));
-    op.addPart().setName("value").setValue(new CodeType(status.toCode()));
-    return patch;
-  }
 
   /** The OBX-5 values as the document's attachments (text first). */
   private static void addContent(MappingContext ctx, DocumentReference d, String title) {

@@ -12,10 +12,18 @@ import ca.uhn.hl7v2.model.v251.message.ADT_A15;
 import ca.uhn.hl7v2.model.v251.message.ADT_A16;
 import ca.uhn.hl7v2.model.v251.message.ADT_A17;
 import ca.uhn.hl7v2.model.v251.message.ADT_A21;
+import ca.uhn.hl7v2.model.v251.message.ADT_A24;
 import ca.uhn.hl7v2.model.v251.message.ADT_A30;
+import ca.uhn.hl7v2.model.v251.message.ADT_A37;
+import ca.uhn.hl7v2.model.v251.message.ADT_A38;
 import ca.uhn.hl7v2.model.v251.message.ADT_A39;
+import ca.uhn.hl7v2.model.v251.message.ADT_A43;
 import ca.uhn.hl7v2.model.v251.message.ADT_A45;
+import ca.uhn.hl7v2.model.v251.message.ADT_A50;
+import ca.uhn.hl7v2.model.v251.message.ADT_A52;
+import ca.uhn.hl7v2.model.v251.message.ADT_A54;
 import ca.uhn.hl7v2.model.v251.message.ADT_A60;
+import ca.uhn.hl7v2.model.v251.message.ADT_A61;
 import ca.uhn.hl7v2.model.v251.message.BAR_P01;
 import ca.uhn.hl7v2.model.v251.message.BAR_P02;
 import ca.uhn.hl7v2.model.v251.message.BAR_P05;
@@ -87,19 +95,40 @@ public final class SupportedMessages {
           Map.entry("A21", ADT_A21::new),
           Map.entry("A22", ADT_A21::new),
           Map.entry("A23", ADT_A21::new),
+          Map.entry("A24", ADT_A24::new),
           Map.entry("A25", ADT_A21::new),
           Map.entry("A26", ADT_A21::new),
           Map.entry("A27", ADT_A21::new),
           Map.entry("A28", ADT_A05::new),
+          Map.entry("A29", ADT_A21::new),
+          Map.entry("A30", ADT_A30::new),
           Map.entry("A31", ADT_A05::new),
           Map.entry("A32", ADT_A21::new),
           Map.entry("A33", ADT_A21::new),
           Map.entry("A34", ADT_A30::new),
+          Map.entry("A35", ADT_A30::new),
+          Map.entry("A36", ADT_A30::new),
+          Map.entry("A37", ADT_A37::new),
+          Map.entry("A38", ADT_A38::new),
           Map.entry("A39", ADT_A39::new),
           Map.entry("A40", ADT_A39::new),
+          Map.entry("A41", ADT_A39::new),
           Map.entry("A42", ADT_A39::new),
+          Map.entry("A44", ADT_A43::new),
           Map.entry("A45", ADT_A45::new),
-          Map.entry("A60", ADT_A60::new))),
+          Map.entry("A46", ADT_A30::new),
+          Map.entry("A47", ADT_A30::new),
+          Map.entry("A48", ADT_A30::new),
+          Map.entry("A49", ADT_A30::new),
+          Map.entry("A50", ADT_A50::new),
+          Map.entry("A51", ADT_A50::new),
+          Map.entry("A52", ADT_A52::new),
+          Map.entry("A53", ADT_A52::new),
+          Map.entry("A54", ADT_A54::new),
+          Map.entry("A55", ADT_A52::new),
+          Map.entry("A60", ADT_A60::new),
+          Map.entry("A61", ADT_A61::new),
+          Map.entry("A62", ADT_A61::new))),
       Map.entry("ORU", Map.of("R01", ORU_R01::new)),
       Map.entry("OUL", Map.of("R22", OUL_R22::new, "R23", OUL_R23::new, "R24", OUL_R24::new)),
       Map.entry("ORM", Map.of("O01", ORM_O01::new)),

@@ -78,6 +78,10 @@ public final class MshToProvenance {
       }
       prov.addTarget(new Reference(e.getFullUrl()));
     }
+    if (!prov.hasTarget()) {
+      // a message that only patches stored resources (ADT^A29): the Provenance is the message's
+      prov.addTarget(new Reference(binaryUrl));
+    }
     recorded.ifPresent(prov::setRecordedElement);
     occurred.ifPresent(prov::setOccurred);
     prov.setActivity(new CodeableConcept().addCoding(

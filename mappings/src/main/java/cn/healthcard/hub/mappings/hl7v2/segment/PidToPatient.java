@@ -190,6 +190,11 @@ public final class PidToPatient {
   public record PersonNumber(Identifier identifier, ResidentIdNumber number, boolean healthCard) {}
 
   /** Whether the CX's assigning authority (CX-4.2) is the health-card or identity-card OID. */
+  /** Whether an identifier system is the health-card or the identity-card number (the person's, not an institution's). */
+  public static boolean isPersonSystem(String system) {
+    return ResidentIdNumber.HEALTH_CARD_SYSTEM.equals(system) || ResidentIdNumber.ID_CARD_SYSTEM.equals(system);
+  }
+
   public static boolean isPersonNumber(CX cx) {
     String oid = Identifiers.authorityOid(cx);
     return CARD_OID.equals(oid) || ID_CARD_OID.equals(oid);
