@@ -1,20 +1,26 @@
 package cn.healthcard.hub.server.his;
 
+import cn.healthcard.hub.mappings.hl7v2.bundle.FhirPathPatch;
 import cn.healthcard.hub.mappings.hl7v2.bundle.HubExtensions;
+import cn.healthcard.hub.mappings.hl7v2.siu.SiuToFhir;
 import ca.uhn.fhir.parser.IParser;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Account;
+import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.DomainResource;
@@ -23,6 +29,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Slot;
 
 /**
  * Reconciles a mapped message with what the repository already holds, before it is written:
@@ -42,6 +49,8 @@ import org.hl7.fhir.r4.model.Resource;
  *   <li><b>Links are never lost.</b> A Patient update keeps the links the stored Patient has
  *       unless the message removes them (ADT^A37); an Account update keeps the billing system's
  *       service period and name when it carries none.
+ *   <li><b>Slots follow their appointment.</b> An Appointment update naming no resources keeps
+ *       the stored Slots; when its status changes they follow (a cancellation frees them).
  *   <li><b>A notification keeps the document.</b> A DocumentReference update whose attachments
  *       carry no data and no URL (an MDM notification: the sender holds the document) keeps the
  *       content of the stored DocumentReference.
@@ -80,6 +89,7 @@ final class StoredStateReconciler {
         });
       }
     }
+    List<BundleEntryComponent> slotPatches = new ArrayList<>();
     for (BundleEntryComponent entry : transaction.getEntry()) {
       if (entry.getRequest().getMethod() != HTTPVerb.PUT || !entry.getRequest().getUrl().contains("?")) {
         continue;
@@ -113,6 +123,9 @@ final class StoredStateReconciler {
       if (incoming instanceof Account account && stored.get() instanceof Account existing) {
         keepBillingDetails(existing, account);
       }
+      if (incoming instanceof Appointment appointment && stored.get() instanceof Appointment existing) {
+        slotPatches.addAll(keepSlots(existing, appointment));
+      }
       if (incoming instanceof DocumentReference document && stored.get() instanceof DocumentReference existing
           && isNotification(document) && existing.hasContent()) {
         document.setContent(existing.copy().getContent());
@@ -130,7 +143,36 @@ final class StoredStateReconciler {
         entry.getRequest().setIfMatch("W/\"" + stored.get().getIdElement().getVersionIdPart() + "\"");
       }
     }
+    slotPatches.forEach(transaction::addEntry);
     return transaction;
+  }
+
+  /**
+   * An appointment message that names no resources (a cancellation, a no-show) keeps the Slots the
+   * stored Appointment holds, and when it changes the status, those Slots follow it (free once the
+   * appointment no longer holds the time).
+   */
+  private static List<BundleEntryComponent> keepSlots(Appointment existing, Appointment incoming) {
+    if (incoming.hasSlot() || !existing.hasSlot()) {
+      return List.of();
+    }
+    existing.getSlot().forEach(slot -> incoming.addSlot(slot.copy()));
+    if (incoming.getStatus() == existing.getStatus()) {
+      return List.of();
+    }
+    Slot.SlotStatus status = SiuToFhir.slotStatus(incoming.getStatus());
+    List<BundleEntryComponent> patches = new ArrayList<>();
+    for (Reference slot : existing.getSlot()) {
+      String id = slot.getReferenceElement().toUnqualifiedVersionless().getValue();
+      if (id == null || !id.startsWith("Slot/")) {
+        continue;
+      }
+      BundleEntryComponent patch = new BundleEntryComponent();
+      patch.setResource(FhirPathPatch.of().replace("Slot.status", new CodeType(status.toCode())).build());
+      patch.getRequest().setMethod(HTTPVerb.PATCH).setUrl(id);
+      patches.add(patch);
+    }
+    return patches;
   }
 
   /**

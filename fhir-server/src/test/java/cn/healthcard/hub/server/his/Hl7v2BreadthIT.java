@@ -25,6 +25,7 @@ import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Slot;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,6 +119,14 @@ class Hl7v2BreadthIT extends HisIntegrationTest {
     assertThat(appointment.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
     assertThat(appointment.getMinutesDuration()).isEqualTo(20);
     assertThat(appointment.getParticipant()).hasSize(3);
+    // the doctor's and the room's time: a Slot each, in their Schedules
+    assertThat(appointment.getSlot()).hasSize(2);
+    String doctorsSlot = "/Slot?identifier=" + token("https://hub.healthcard.cn/fhir/NamingSystem/HOSP_B/slot",
+        appointmentId + "/practitioner/D003");
+    Slot busy = (Slot) awaitAtLeast(doctorsSlot, 1).getEntryFirstRep().getResource();
+    assertThat(busy.getStatus()).isEqualTo(Slot.SlotStatus.BUSY);
+    assertThat(search("/Schedule?identifier=" + token("https://hub.healthcard.cn/fhir/NamingSystem/HOSP_B/schedule",
+        "practitioner/D003")).getEntry()).hasSize(1);
 
     String cancelled = message(msh("HOSP_B", "SIU^S15^SIU_S12", controlId(), "2.5.1", "UNICODE UTF-8")
             .replace("20261126093000+0800", "20261127093000+0800"),
@@ -129,6 +138,10 @@ class Hl7v2BreadthIT extends HisIntegrationTest {
     assertThat(after.getEntry()).hasSize(1);
     assertThat(((Appointment) after.getEntryFirstRep().getResource()).getStatus())
         .isEqualTo(Appointment.AppointmentStatus.CANCELLED);
+    // the cancellation names no resources: the appointment keeps its Slots, and they are free again
+    assertThat(((Appointment) after.getEntryFirstRep().getResource()).getSlot()).hasSize(2);
+    Slot freed = (Slot) search(doctorsSlot).getEntryFirstRep().getResource();
+    assertThat(freed.getStatus()).isEqualTo(Slot.SlotStatus.FREE);
 
     // without a start an appointment that is booked cannot be stored: AE naming SCH-11
     String noTime = message(msh("HOSP_B", "SIU^S12^SIU_S12", controlId(), "2.5.1", "UNICODE UTF-8"),

@@ -80,6 +80,8 @@ class UnhappyPathsTest {
         Arguments.of("A29 naming the person by card only",
             with(with(ADT_A01, "MSH", 9, "ADT^A29^ADT_A21"), "PID", 3, Messages.CARD + "^^^&2.16.156.10011.1.19&ISO^NI"),
             "AE", "PID^1^3", "101"),
+        Arguments.of("AIP-8 duration not a number", Messages.SIU_S12.replace("AIP|1||D001^医生^甲", "AIP|1||D001^医生^甲||||||abc"),
+            "AE", "AIP^1^9", "102"),
         Arguments.of("NM that is not a number", with(ORU_R01, "OBX", 5, "<5"), "AE", "OBX^1^5^1", "102"),
         Arguments.of("OBX-2 outside table 0125", with(ORU_R01, "OBX", 2, "XX"), "AE", "OBX^1^2", "103"),
         Arguments.of("OBX without OBX-3", with(ORU_R01, "OBX", 3, ""), "AE", "OBX^1^3", "101"),

@@ -115,7 +115,7 @@ public final class AllergyToAllergyIntolerance {
       ctx.dateTime(onset, ref.at(onsetField), ref.id() + "-" + onsetField).ifPresent(allergy::setOnset);
     }
     if (!reported.isEmpty()) {
-      ctx.dateTime(reported, ref.at(13), "IAM-13").ifPresent(t -> allergy.setRecordedDate(t.getValue()));
+      ctx.dateTime(reported, ref.at(13), "IAM-13").ifPresent(allergy::setRecordedDateElement);
     }
     boolean deleted = "D".equals(action) || "E".equals(clinicalStatus);
     if (deleted) {

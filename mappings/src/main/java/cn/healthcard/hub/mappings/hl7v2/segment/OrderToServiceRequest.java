@@ -85,7 +85,7 @@ public final class OrderToServiceRequest {
     encounterUrl.ifPresent(e -> request.setEncounter(new Reference(e)));
     obr.flatMap(o -> Codes.concept(ctx, o.getObr4_UniversalServiceIdentifier())).ifPresent(request::setCode);
     ctx.dateTime(s(orc.getOrc9_DateTimeOfTransaction().getTs1_Time()), orcRef.at(9), "ORC-9")
-        .ifPresent(t -> request.setAuthoredOn(t.getValue()));
+        .ifPresent(request::setAuthoredOnElement);
     XCN[] requesters = orc.getOrc12_OrderingProvider();
     if ((requesters.length == 0 || cn.healthcard.hub.mappings.hl7v2.datatype.V2.isEmpty(requesters[0])) && obr.isPresent()) {
       requesters = obr.get().getObr16_OrderingProvider();

@@ -48,7 +48,9 @@ import org.hl7.fhir.r4.model.Reference;
  *   <li>participants: the patient (PID, a conditional create as in results: a scheduling system
  *       does not overwrite what the ADT feed said), each AIP-3 as a Practitioner, each AIL-3 as
  *       its Locations; all {@code accepted} (a no-show is the appointment's status, not the
- *       participant's).
+ *       participant's);
+ *   <li>each booked practitioner (with an id) and location: its Schedule and this appointment's
+ *       Slot in it ({@link ResourceSlots}), named by {@code Appointment.slot}.
  * </ul>
  */
 public final class SiuToFhir {
@@ -106,11 +108,12 @@ public final class SiuToFhir {
       start = ctx.dateTime(s(first.as(AIS.class).getAis4_StartDateTime().getTs1_Time()), first.at(4), "AIS-4");
     }
     Optional<Integer> minutes = minutes(ctx, schRef.get(), sch);
-    start.ifPresent(t -> appointment.setStart(t.getValue()));
+    start.ifPresent(t -> appointment.setStartElement(ResourceSlots.instant(t.getValue(), t)));
     if (end.isPresent()) {
-      appointment.setEnd(end.get().getValue());
+      appointment.setEndElement(ResourceSlots.instant(end.get().getValue(), end.get()));
     } else if (start.isPresent() && minutes.isPresent()) {
-      appointment.setEnd(new java.util.Date(start.get().getValue().getTime() + minutes.get() * 60_000L));
+      appointment.setEndElement(ResourceSlots.instant(
+          new java.util.Date(start.get().getValue().getTime() + minutes.get() * 60_000L), start.get()));
     }
     minutes.ifPresent(appointment::setMinutesDuration);
     if (!appointment.hasStart() && requiresTimes(appointment.getStatus())) {
@@ -144,23 +147,51 @@ public final class SiuToFhir {
     }
     appointment.addParticipant().setActor(new Reference(refs.get().patientUrl()))
         .setStatus(ParticipationStatus.ACCEPTED);
+    List<ResourceSlots.Booked> booked = new ArrayList<>();
     for (SegmentRef aip : ctx.message().all("AIP")) {
-      for (XCN xcn : aip.as(AIP.class).getAip3_PersonnelResourceID()) {
-        XcnToPractitioner.reference(ctx, xcn).ifPresent(r ->
-            appointment.addParticipant().setActor(r).setStatus(ParticipationStatus.ACCEPTED));
+      AIP segment = aip.as(AIP.class);
+      Optional<DateTimeType> own = ctx.dateTime(s(segment.getAip6_StartDateTime().getTs1_Time()), aip.at(6), "AIP-6");
+      Optional<Integer> ownMinutes = duration(ctx, aip, 9, s(segment.getAip9_Duration()),
+          s(segment.getAip10_DurationUnits().getCe1_Identifier()));
+      for (XCN xcn : segment.getAip3_PersonnelResourceID()) {
+        XcnToPractitioner.reference(ctx, xcn).ifPresent(r -> {
+          appointment.addParticipant().setActor(r).setStatus(ParticipationStatus.ACCEPTED);
+          if (r.hasReference()) {
+            booked.add(new ResourceSlots.Booked(r, "practitioner/" + s(xcn.getXcn1_IDNumber()), own, ownMinutes));
+          }
+        });
       }
     }
     for (SegmentRef ail : ctx.message().all("AIL")) {
-      for (var pl : ail.as(AIL.class).getAil3_LocationResourceID()) {
+      AIL segment = ail.as(AIL.class);
+      Optional<DateTimeType> own = ctx.dateTime(s(segment.getAil6_StartDateTime().getTs1_Time()), ail.at(6), "AIL-6");
+      Optional<Integer> ownMinutes = duration(ctx, ail, 9, s(segment.getAil9_Duration()),
+          s(segment.getAil10_DurationUnits().getCe1_Identifier()));
+      for (var pl : segment.getAil3_LocationResourceID()) {
         List<String> locations = PlToLocations.add(ctx, pl, organizationUrl);
         if (!locations.isEmpty()) {
-          appointment.addParticipant().setActor(new Reference(locations.get(locations.size() - 1)))
-              .setStatus(ParticipationStatus.ACCEPTED);
+          Reference r = new Reference(locations.get(locations.size() - 1));
+          appointment.addParticipant().setActor(r).setStatus(ParticipationStatus.ACCEPTED);
+          String place = java.util.stream.Stream.of(s(pl.getPl1_PointOfCare()), s(pl.getPl2_Room()), s(pl.getPl3_Bed()))
+              .filter(x -> !x.isEmpty()).collect(java.util.stream.Collectors.joining("/"));
+          booked.add(new ResourceSlots.Booked(r, "location/" + place, own, ownMinutes));
         }
       }
     }
+    if (ctx.hasErrors()) {
+      return Optional.empty();
+    }
+    ResourceSlots.add(ctx, appointment, key, booked);
     ctx.transaction().updateWhere(appointment, SearchUrls.identifierQuery(List.of(key)));
     return Optional.of(refs.get().patientUrl());
+  }
+
+  /**
+   * The status of the Slots an appointment in {@code status} holds: busy while it holds the time,
+   * free once it no longer does (cancelled, no-show, entered in error), tentative before booking.
+   */
+  public static org.hl7.fhir.r4.model.Slot.SlotStatus slotStatus(AppointmentStatus status) {
+    return ResourceSlots.slotStatus(status);
   }
 
   /** SCH-25 (table 0278) when it is one, else what the trigger means. */
@@ -195,7 +226,15 @@ public final class SiuToFhir {
 
   /** SCH-9 in minutes (SCH-10: min, h, d; empty = minutes), if given and a whole number. */
   private static Optional<Integer> minutes(MappingContext ctx, SegmentRef ref, SCH sch) {
-    String value = s(sch.getSch9_AppointmentDuration());
+    return duration(ctx, ref, 9, s(sch.getSch9_AppointmentDuration()), s(sch.getSch10_AppointmentDurationUnits().getCe1_Identifier()));
+  }
+
+  /**
+   * A duration field ({@code field}, its units the next field: min, h, d; empty = minutes) in
+   * whole minutes, if given.
+   */
+  private static Optional<Integer> duration(MappingContext ctx, SegmentRef ref, int field, String value, String units) {
+    String name = ref.id() + "-" + field;
     if (value.isEmpty()) {
       return Optional.empty();
     }
@@ -203,10 +242,10 @@ public final class SiuToFhir {
     try {
       amount = new BigDecimal(value);
     } catch (NumberFormatException e) {
-      ctx.error(ErrorCode.DATA_TYPE_ERROR, ref.at(9), "SCH-9 (appointment duration) must be a number");
+      ctx.error(ErrorCode.DATA_TYPE_ERROR, ref.at(field), name + " (duration) must be a number");
       return Optional.empty();
     }
-    String unit = s(sch.getSch10_AppointmentDurationUnits().getCe1_Identifier()).toLowerCase(java.util.Locale.ROOT);
+    String unit = units.toLowerCase(java.util.Locale.ROOT);
     int factor = switch (unit) {
       case "", "min", "m", "minute", "minutes" -> 1;
       case "h", "hr", "hour", "hours" -> 60;
@@ -214,12 +253,12 @@ public final class SiuToFhir {
       default -> -1;
     };
     if (factor < 0) {
-      ctx.error(ErrorCode.TABLE_VALUE_NOT_FOUND, ref.at(10), "SCH-10 (duration units) must be min, h or d");
+      ctx.error(ErrorCode.TABLE_VALUE_NOT_FOUND, ref.at(field + 1), ref.id() + "-" + (field + 1) + " (duration units) must be min, h or d");
       return Optional.empty();
     }
     BigDecimal total = amount.multiply(BigDecimal.valueOf(factor));
     if (total.signum() <= 0 || total.stripTrailingZeros().scale() > 0) {
-      ctx.error(ErrorCode.DATA_TYPE_ERROR, ref.at(9), "SCH-9 (appointment duration) must be a positive whole number of minutes");
+      ctx.error(ErrorCode.DATA_TYPE_ERROR, ref.at(field), name + " (duration) must be a positive whole number of minutes");
       return Optional.empty();
     }
     return Optional.of(total.intValueExact());
