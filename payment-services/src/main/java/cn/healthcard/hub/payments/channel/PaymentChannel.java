@@ -1,0 +1,51 @@
+package cn.healthcard.hub.payments.channel;
+
+import cn.healthcard.hub.payments.order.PaymentOrder;
+import java.util.Map;
+
+/**
+ * One payment channel as the hub uses it, whatever its protocol: place an order, ask about it,
+ * close it, and read its signed notifications. Each adapter speaks its channel's real protocol
+ * and works against the real endpoint given real keys (configuration only).
+ */
+public interface PaymentChannel {
+
+  /** The channel's code in the API: {@code wechatpay}, {@code alipay}, {@code unionpay}, {@code medical-insurance}. */
+  String code();
+
+  /**
+   * Places the order with the channel (the same order again gives the same answer).
+   *
+   * @return what the payer's app shows: a QR-code URL or app-pay parameters
+   * @throws ChannelUnavailable when the channel cannot be reached or answers an error
+   */
+  String prepay(PaymentOrder order);
+
+  /** The order as the channel sees it now. */
+  ChannelState query(PaymentOrder order);
+
+  /**
+   * Closes the order at the channel so it can no longer be paid.
+   *
+   * @throws AlreadyPaid when the payer paid first
+   */
+  void close(PaymentOrder order);
+
+  /**
+   * Verifies (signature, certificate or key) and reads a notification as received.
+   *
+   * @param headers the HTTP headers, names in lower case
+   * @param body the raw body, exactly as received
+   * @throws InvalidNotification when it is not the channel's, or cannot be read
+   */
+  ChannelEvent readNotification(Map<String, String> headers, String body);
+
+  /** What the channel expects back when the hub has taken a notification. */
+  NotificationAnswer accepted();
+
+  /** What the channel expects back when the hub refuses a notification (it will send it again). */
+  NotificationAnswer refused(String reason);
+
+  /** An HTTP answer to a channel's notification. */
+  record NotificationAnswer(int status, String contentType, String body) {}
+}

@@ -1,0 +1,169 @@
+package cn.healthcard.hub.payments.order;
+
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The payment ledger ({@code hub.payment_order}, one row per order; {@code hub.payment_ledger}, one
+ * row per change of state). Every change goes through {@link PaymentStatus} under a row lock in one
+ * transaction with its ledger row; a change reported twice by a channel (the same event id) is
+ * recorded once. A merchant order number is unique per institution in the database, so two
+ * concurrent creates of one order make one order.
+ */
+public class PaymentOrders {
+
+  private static final String COLUMNS = "id, institution, merchant_order_no, channel, amount_fen, description,"
+      + " patient, encounter, charge_item, invoice, status, payload, channel_transaction_id, paid_at, created_at";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate transactions;
+  private final Clock clock;
+
+  public PaymentOrders(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+    this.jdbc = jdbc;
+    this.transactions = transactions;
+    this.clock = clock;
+  }
+
+  /** What a create found: the order, and whether this call made it. */
+  public record Created(PaymentOrder order, boolean isNew) {}
+
+  public Optional<PaymentOrder> byId(String id) {
+    return jdbc.sql("select " + COLUMNS + " from hub.payment_order where id = ?").param(id)
+        .query(PaymentOrders::row).optional();
+  }
+
+  public Optional<PaymentOrder> byMerchantOrder(String institution, String merchantOrderNo) {
+    return jdbc.sql("select " + COLUMNS + " from hub.payment_order where institution = ? and merchant_order_no = ?")
+        .param(institution).param(merchantOrderNo).query(PaymentOrders::row).optional();
+  }
+
+  /** Orders of every institution with this merchant order number (the sandbox's payer knows only it). */
+  public java.util.List<PaymentOrder> byMerchantOrderNo(String merchantOrderNo) {
+    return jdbc.sql("select " + COLUMNS + " from hub.payment_order where merchant_order_no = ?")
+        .param(merchantOrderNo).query(PaymentOrders::row).list();
+  }
+
+  /**
+   * The order for (institution, merchant order number): made now, or the one made before when it
+   * asks for the same amount on the same channel.
+   *
+   * @throws PaymentConflict when the number was used for a different amount or channel
+   */
+  public Created create(NewPayment p) {
+    return transactions.execute(status -> {
+      String id = "P" + HexFormat.of().formatHex(randomBytes(12));
+      Instant now = clock.instant();
+      int inserted = jdbc.sql("insert into hub.payment_order (id, institution, merchant_order_no, channel, amount_fen,"
+              + " description, patient, encounter, charge_item, invoice, status, created_at, updated_at)"
+              + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?, ?)"
+              + " on conflict (institution, merchant_order_no) do nothing")
+          .param(id).param(p.institution()).param(p.merchantOrderNo()).param(p.channel()).param(p.amount().value())
+          .param(p.description()).param(p.patient().orElse(null)).param(p.encounter().orElse(null))
+          .param(p.chargeItem().orElse(null)).param(p.invoice().orElse(null))
+          .param(Timestamp.from(now)).param(Timestamp.from(now))
+          .update();
+      if (inserted == 1) {
+        ledger(id, null, PaymentStatus.CREATED, p.amount().value(), "create", null);
+        return new Created(byId(id).orElseThrow(), true);
+      }
+      PaymentOrder existing = byMerchantOrder(p.institution(), p.merchantOrderNo()).orElseThrow();
+      if (existing.amount().value() != p.amount().value() || !existing.channel().equals(p.channel())) {
+        throw new PaymentConflict("merchantOrderNo " + p.merchantOrderNo() + " was already used for "
+            + existing.amount().yuan() + " CNY by " + existing.channel() + ": a new payment needs a new number");
+      }
+      return new Created(existing, false);
+    });
+  }
+
+  /** Keeps what the channel gave the payer (a QR-code URL) once the channel has the order. */
+  public void recordPayload(String id, String payload) {
+    jdbc.sql("update hub.payment_order set payload = ?, updated_at = ? where id = ? and payload is null")
+        .param(payload).param(Timestamp.from(clock.instant())).param(id).update();
+  }
+
+  /** A change reported by the channel or asked by the hospital. */
+  public record Change(PaymentStatus to, String source, Optional<String> eventId,
+      Optional<String> channelTransactionId, Optional<Instant> paidAt) {
+
+    public static Change to(PaymentStatus to, String source) {
+      return new Change(to, source, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
+
+  /**
+   * Applies a change once: under the order's row lock, checked by the state machine, with its
+   * ledger row. A change to the state the order is already in is not a change (a repeated
+   * notification, a query after the notification): the order is answered as it is.
+   *
+   * @throws IllegalPaymentTransition when the state machine does not allow it
+   */
+  public PaymentOrder apply(String id, Change change) {
+    return transactions.execute(status -> {
+      PaymentOrder current = jdbc.sql("select " + COLUMNS + " from hub.payment_order where id = ? for update")
+          .param(id).query(PaymentOrders::row).optional()
+          .orElseThrow(() -> new IllegalArgumentException("no payment " + id));
+      if (current.status() == change.to()) {
+        return current;
+      }
+      current.status().check(change.to());
+      if (change.eventId().isPresent()) {
+        int seen = jdbc.sql("select count(*) from hub.payment_ledger where payment_id = ? and channel_event_id = ?")
+            .param(id).param(change.eventId().get()).query(Integer.class).single();
+        if (seen > 0) {
+          return current;
+        }
+      }
+      ledger(id, current.status(), change.to(), current.amount().value(), change.source(), change.eventId().orElse(null));
+      jdbc.sql("update hub.payment_order set status = ?, channel_transaction_id = coalesce(?, channel_transaction_id),"
+              + " paid_at = coalesce(?, paid_at), updated_at = ? where id = ?")
+          .param(change.to().code()).param(change.channelTransactionId().orElse(null))
+          .param(change.paidAt().map(Timestamp::from).orElse(null)).param(Timestamp.from(clock.instant())).param(id)
+          .update();
+      return byId(id).orElseThrow();
+    });
+  }
+
+  /** How many ledger rows an order has in a state (tests, reconciliation). */
+  public int ledgerRows(String id, PaymentStatus to) {
+    return jdbc.sql("select count(*) from hub.payment_ledger where payment_id = ? and to_status = ?")
+        .param(id).param(to.code()).query(Integer.class).single();
+  }
+
+  private void ledger(String id, PaymentStatus from, PaymentStatus to, long amount, String source, String eventId) {
+    jdbc.sql("insert into hub.payment_ledger (payment_id, from_status, to_status, amount_fen, source, channel_event_id,"
+            + " recorded_at) values (?, ?, ?, ?, ?, ?, ?)")
+        .param(id).param(from == null ? null : from.code()).param(to.code()).param(amount).param(source)
+        .param(eventId).param(Timestamp.from(clock.instant()))
+        .update();
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  private static PaymentOrder row(ResultSet rs, int n) throws SQLException {
+    Timestamp paid = rs.getTimestamp("paid_at");
+    return new PaymentOrder(
+        rs.getString("id"), rs.getString("institution"), rs.getString("merchant_order_no"), rs.getString("channel"),
+        new Fen(rs.getLong("amount_fen")), rs.getString("description"),
+        Optional.ofNullable(rs.getString("patient")), Optional.ofNullable(rs.getString("encounter")),
+        Optional.ofNullable(rs.getString("charge_item")), Optional.ofNullable(rs.getString("invoice")),
+        PaymentStatus.fromCode(rs.getString("status")), Optional.ofNullable(rs.getString("payload")),
+        Optional.ofNullable(rs.getString("channel_transaction_id")),
+        Optional.ofNullable(paid).map(Timestamp::toInstant),
+        Objects.requireNonNull(rs.getTimestamp("created_at")).toInstant());
+  }
+}

@@ -1,0 +1,212 @@
+package cn.healthcard.hub.payments.wechatpay;
+
+import cn.healthcard.hub.payments.channel.AlreadyPaid;
+import cn.healthcard.hub.payments.channel.ChannelEvent;
+import cn.healthcard.hub.payments.channel.ChannelState;
+import cn.healthcard.hub.payments.channel.ChannelUnavailable;
+import cn.healthcard.hub.payments.channel.InvalidNotification;
+import cn.healthcard.hub.payments.channel.PaymentChannel;
+import cn.healthcard.hub.payments.order.PaymentOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.wechat.pay.java.core.RSAPublicKeyConfig;
+import com.wechat.pay.java.core.exception.HttpException;
+import com.wechat.pay.java.core.exception.MalformedMessageException;
+import com.wechat.pay.java.core.exception.ServiceException;
+import com.wechat.pay.java.core.exception.ValidationException;
+import com.wechat.pay.java.core.http.DefaultHttpClientBuilder;
+import com.wechat.pay.java.core.http.HttpClient;
+import com.wechat.pay.java.core.notification.NotificationParser;
+import com.wechat.pay.java.core.notification.RequestParam;
+import com.wechat.pay.java.service.payments.model.Transaction;
+import com.wechat.pay.java.service.payments.nativepay.NativePayService;
+import com.wechat.pay.java.service.payments.nativepay.model.Amount;
+import com.wechat.pay.java.service.payments.nativepay.model.CloseOrderRequest;
+import com.wechat.pay.java.service.payments.nativepay.model.PrepayRequest;
+import com.wechat.pay.java.service.payments.nativepay.model.QueryOrderByOutTradeNoRequest;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+/**
+ * WeChat Pay API v3, Native payment (a QR code the payer scans), through the channel's official
+ * SDK: requests signed {@code WECHATPAY2-SHA256-RSA2048} with the merchant's key, answers and
+ * notifications verified with WeChat Pay's public key, notification resources decrypted with
+ * AEAD_AES_256_GCM and the APIv3 key. Pointed at another base URL (the sandbox's simulator), the
+ * same signed requests go there: only the host changes, the signed path does not.
+ */
+public final class WechatPayChannel implements PaymentChannel {
+
+  public static final String CODE = "wechatpay";
+  private static final Duration NOTIFICATION_WINDOW = Duration.ofMinutes(5);
+  private static final String SIGN_TYPE = "WECHATPAY2-SHA256-RSA2048";
+
+  private final WechatPaySettings settings;
+  private final NativePayService nativePay;
+  private final NotificationParser notifications;
+  private final Clock clock;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public WechatPayChannel(WechatPaySettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    RSAPublicKeyConfig config = new RSAPublicKeyConfig.Builder()
+        .merchantId(settings.merchantId())
+        .privateKey(settings.merchantPrivateKey())
+        .merchantSerialNumber(settings.merchantSerialNumber())
+        .publicKey(settings.platformPublicKey())
+        .publicKeyId(settings.platformPublicKeyId())
+        .apiV3Key(settings.apiV3Key())
+        .build();
+    OkHttpClient.Builder http = new OkHttpClient.Builder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .readTimeout(Duration.ofSeconds(10));
+    HttpUrl base = HttpUrl.get(settings.baseUrl());
+    if (!settings.baseUrl().equals(WechatPaySettings.PRODUCTION_URL)) {
+      // the SDK writes the production host into every URL; another base URL replaces only the host
+      http.addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
+          .url(chain.request().url().newBuilder().scheme(base.scheme()).host(base.host()).port(base.port()).build())
+          .build()));
+    }
+    HttpClient client = new DefaultHttpClientBuilder().config(config).okHttpClient(http.build()).build();
+    this.nativePay = new NativePayService.Builder().httpClient(client).build();
+    this.notifications = new NotificationParser(config);
+  }
+
+  @Override
+  public String code() {
+    return CODE;
+  }
+
+  @Override
+  public String prepay(PaymentOrder order) {
+    PrepayRequest request = new PrepayRequest();
+    request.setAppid(settings.appId());
+    request.setMchid(settings.merchantId());
+    request.setDescription(order.description());
+    request.setOutTradeNo(order.id());
+    request.setNotifyUrl(settings.notifyUrl());
+    Amount amount = new Amount();
+    amount.setTotal(Math.toIntExact(order.amount().value()));
+    amount.setCurrency("CNY");
+    request.setAmount(amount);
+    try {
+      return nativePay.prepay(request).getCodeUrl();
+    } catch (HttpException | ServiceException | MalformedMessageException | ValidationException | IllegalArgumentException e) {
+      throw new ChannelUnavailable("WeChat Pay did not take the order (" + describe(e) + ")", e);
+    }
+  }
+
+  @Override
+  public ChannelState query(PaymentOrder order) {
+    QueryOrderByOutTradeNoRequest request = new QueryOrderByOutTradeNoRequest();
+    request.setMchid(settings.merchantId());
+    request.setOutTradeNo(order.id());
+    try {
+      return state(nativePay.queryOrderByOutTradeNo(request));
+    } catch (HttpException | ServiceException | MalformedMessageException | ValidationException | IllegalArgumentException e) {
+      throw new ChannelUnavailable("WeChat Pay did not answer the query (" + describe(e) + ")", e);
+    }
+  }
+
+  @Override
+  public void close(PaymentOrder order) {
+    CloseOrderRequest request = new CloseOrderRequest();
+    request.setMchid(settings.merchantId());
+    request.setOutTradeNo(order.id());
+    try {
+      nativePay.closeOrder(request);
+    } catch (ServiceException e) {
+      if ("ORDERPAID".equals(e.getErrorCode())) {
+        throw new AlreadyPaid(order.id());
+      }
+      throw new ChannelUnavailable("WeChat Pay did not close the order (" + describe(e) + ")", e);
+    } catch (HttpException | MalformedMessageException | ValidationException | IllegalArgumentException e) {
+      throw new ChannelUnavailable("WeChat Pay did not close the order (" + describe(e) + ")", e);
+    }
+  }
+
+  @Override
+  public ChannelEvent readNotification(Map<String, String> headers, String body) {
+    String timestamp = headers.get("wechatpay-timestamp");
+    try {
+      Instant sent = Instant.ofEpochSecond(Long.parseLong(timestamp));
+      if (Duration.between(sent, clock.instant()).abs().compareTo(NOTIFICATION_WINDOW) > 0) {
+        throw new InvalidNotification("the notification's Wechatpay-Timestamp is more than 5 minutes off");
+      }
+    } catch (NumberFormatException e) {
+      throw new InvalidNotification("the notification has no valid Wechatpay-Timestamp");
+    }
+    RequestParam param = new RequestParam.Builder()
+        .serialNumber(headers.get("wechatpay-serial"))
+        .nonce(headers.get("wechatpay-nonce"))
+        .signature(headers.get("wechatpay-signature"))
+        .signType(headers.getOrDefault("wechatpay-signature-type", SIGN_TYPE))
+        .timestamp(timestamp)
+        .body(body)
+        .build();
+    Transaction transaction;
+    try {
+      transaction = notifications.parse(param, Transaction.class);
+    } catch (ValidationException e) {
+      throw new InvalidNotification("the notification's signature does not verify with WeChat Pay's key");
+    } catch (MalformedMessageException | IllegalArgumentException e) {
+      throw new InvalidNotification("the notification cannot be read or decrypted");
+    }
+    if (!settings.merchantId().equals(transaction.getMchid())) {
+      throw new InvalidNotification("the notification is for another merchant");
+    }
+    String eventId;
+    try {
+      JsonNode envelope = json.readTree(body);
+      eventId = envelope.path("id").asText("");
+    } catch (IOException e) {
+      throw new InvalidNotification("the notification is not JSON");
+    }
+    if (eventId.isEmpty()) {
+      throw new InvalidNotification("the notification has no id");
+    }
+    return new ChannelEvent(eventId, state(transaction));
+  }
+
+  @Override
+  public NotificationAnswer accepted() {
+    return new NotificationAnswer(204, null, "");
+  }
+
+  @Override
+  public NotificationAnswer refused(String reason) {
+    // WeChat Pay sends again on anything but 2xx; its documented failure body
+    String message = reason.replace("\\", "\\\\").replace("\"", "\\\"");
+    return new NotificationAnswer(400, "application/json", "{\"code\":\"FAIL\",\"message\":\"" + message + "\"}");
+  }
+
+  private static ChannelState state(Transaction t) {
+    ChannelState.State state = switch (t.getTradeState()) {
+      case SUCCESS -> ChannelState.State.PAID;
+      case USERPAYING, ACCEPT -> ChannelState.State.PAYING;
+      case NOTPAY -> ChannelState.State.NOT_PAID;
+      case CLOSED, REVOKED -> ChannelState.State.CLOSED;
+      case PAYERROR -> ChannelState.State.FAILED;
+      case REFUND -> ChannelState.State.REFUNDED;
+    };
+    Optional<Instant> paidAt = Optional.ofNullable(t.getSuccessTime()).filter(s -> !s.isEmpty())
+        .map(s -> OffsetDateTime.parse(s).toInstant());
+    long amount = t.getAmount() == null || t.getAmount().getTotal() == null ? 0 : t.getAmount().getTotal();
+    return new ChannelState(t.getOutTradeNo(), state, Optional.ofNullable(t.getTransactionId()), paidAt, amount);
+  }
+
+  /** What went wrong, without the channel's message (it may echo the request). */
+  private static String describe(RuntimeException e) {
+    if (e instanceof ServiceException s) {
+      return "HTTP " + s.getHttpStatusCode() + " " + s.getErrorCode();
+    }
+    return e.getClass().getSimpleName();
+  }
+}

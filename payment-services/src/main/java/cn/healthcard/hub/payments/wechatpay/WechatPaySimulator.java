@@ -1,0 +1,455 @@
+package cn.healthcard.hub.payments.wechatpay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WeChat Pay API v3 as the hub's sandbox and tests meet it, on loopback: Native prepay, query by
+ * out_trade_no, close, and payment notifications. It checks every request's
+ * {@code WECHATPAY2-SHA256-RSA2048} signature with the merchant's public key (401 SIGN_ERROR
+ * otherwise), signs every answer and notification with its own platform key (Wechatpay-Signature,
+ * -Timestamp, -Nonce, -Serial), encrypts notification resources with AEAD_AES_256_GCM and the APIv3
+ * key, and sends a notification again on the channel's schedule until the merchant answers 2xx.
+ */
+public final class WechatPaySimulator implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(WechatPaySimulator.class);
+  private static final Pattern AUTH_PAIR = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+  private static final Pattern BY_OUT_TRADE_NO = Pattern.compile("/v3/pay/transactions/out-trade-no/([^/?]+)(/close)?");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The delays between a notification's attempts (WeChat Pay's schedule, shortened for the sandbox). */
+  public static final List<Duration> SANDBOX_RETRIES = List.of(
+      Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(16));
+
+  private final String merchantId;
+  private final PublicKey merchantPublicKey;
+  private final String merchantSerialNumber;
+  private final KeyPair platformKeys;
+  private final String platformPublicKeyId;
+  private final byte[] apiV3Key;
+  private final List<Duration> retries;
+  private final Clock clock;
+  private final Tomcat server;
+  private final Connector connector;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "wechatpay-simulator-notify");
+    t.setDaemon(true);
+    return t;
+  });
+  private final ObjectMapper json = new ObjectMapper();
+  private final Map<String, Order> orders = new ConcurrentHashMap<>();
+  private final AtomicLong transactions = new AtomicLong(4200000000L);
+  private final AtomicInteger notificationsSent = new AtomicInteger();
+
+  /** An order the simulator holds. */
+  private static final class Order {
+    final String outTradeNo;
+    final String appId;
+    final String description;
+    final long total;
+    final String notifyUrl;
+    final String codeUrl;
+    volatile String state = "NOTPAY";
+    volatile String transactionId;
+    volatile String successTime;
+    volatile String notificationId;
+
+    Order(String outTradeNo, String appId, String description, long total, String notifyUrl, String codeUrl) {
+      this.outTradeNo = outTradeNo;
+      this.appId = appId;
+      this.description = description;
+      this.total = total;
+      this.notifyUrl = notifyUrl;
+      this.codeUrl = codeUrl;
+    }
+  }
+
+  public WechatPaySimulator(String merchantId, PublicKey merchantPublicKey, String merchantSerialNumber,
+      KeyPair platformKeys, String platformPublicKeyId, String apiV3Key, List<Duration> retries, Clock clock)
+      throws IOException {
+    this.merchantId = merchantId;
+    this.merchantPublicKey = merchantPublicKey;
+    this.merchantSerialNumber = merchantSerialNumber;
+    this.platformKeys = platformKeys;
+    this.platformPublicKeyId = platformPublicKeyId;
+    this.apiV3Key = apiV3Key.getBytes(StandardCharsets.UTF_8);
+    this.retries = List.copyOf(retries);
+    this.clock = clock;
+    // Tomcat keeps header names as written (WeChat Pay's clients look them up case-sensitively)
+    org.apache.tomcat.util.modeler.Registry.disableRegistry();
+    this.server = new Tomcat();
+    server.setBaseDir(Files.createTempDirectory("wechatpay-simulator").toString());
+    server.getEngine().setName("wechatpay-simulator");
+    this.connector = new Connector();
+    connector.setPort(0);
+    connector.setProperty("address", "127.0.0.1");
+    server.getService().addConnector(connector);
+    server.setConnector(connector);
+    Context context = server.addContext("", null);
+    Tomcat.addServlet(context, "wechatpay", new HttpServlet() {
+      @Override
+      protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        handle(request, response);
+      }
+    });
+    context.addServletMappingDecoded("/v3/*", "wechatpay");
+    try {
+      server.start();
+    } catch (LifecycleException e) {
+      throw new IOException("the WeChat Pay simulator did not start", e);
+    }
+  }
+
+  /** {@code http://127.0.0.1:<port>}: the base URL the channel adapter is given. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + connector.getLocalPort();
+  }
+
+  public int notificationsSent() {
+    return notificationsSent.get();
+  }
+
+  /**
+   * The payer pays the order: it becomes SUCCESS and its notification goes to the merchant.
+   *
+   * @return false when the simulator has no open order with that number
+   */
+  public boolean pay(String outTradeNo) {
+    Order order = orders.get(outTradeNo);
+    if (order == null) {
+      return false;
+    }
+    synchronized (order) {
+      if (!order.state.equals("NOTPAY") && !order.state.equals("USERPAYING")) {
+        return false;
+      }
+      order.state = "SUCCESS";
+      order.transactionId = Long.toString(transactions.incrementAndGet()) + HexFormat.of().formatHex(random(4));
+      order.successTime = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.ofHours(8))
+          .withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+      order.notificationId = UUID.randomUUID().toString();
+    }
+    notify(order, 0);
+    return true;
+  }
+
+  /** Sends the paid order's notification once more, as the channel does when it has no 2xx yet (tests). */
+  public int renotify(String outTradeNo) throws IOException, InterruptedException {
+    Order order = orders.get(outTradeNo);
+    if (order == null || order.notificationId == null) {
+      throw new IllegalStateException("no paid order " + outTradeNo);
+    }
+    return send(order).statusCode();
+  }
+
+  /** The notification of a paid order exactly as it would be sent: headers and body (tests tamper with it). */
+  public Map.Entry<Map<String, String>, String> notification(String outTradeNo) {
+    Order order = orders.get(outTradeNo);
+    if (order == null || order.notificationId == null) {
+      throw new IllegalStateException("no paid order " + outTradeNo);
+    }
+    String body = notificationBody(order);
+    return Map.entry(signedHeaders(body), body);
+  }
+
+  private void notify(Order order, int attempt) {
+    scheduler.schedule(() -> {
+      try {
+        int status = send(order).statusCode();
+        if (status / 100 == 2) {
+          return;
+        }
+        log.info("WeChat Pay simulator: merchant answered {} to a notification, attempt {}", status, attempt + 1);
+      } catch (IOException e) {
+        log.info("WeChat Pay simulator: notification not delivered ({}), attempt {}", e.getClass().getSimpleName(), attempt + 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (attempt < retries.size()) {
+        notify(order, attempt + 1);
+      }
+    }, attempt == 0 ? 0 : retries.get(attempt - 1).toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private HttpResponse<String> send(Order order) throws IOException, InterruptedException {
+    String body = notificationBody(order);
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(order.notifyUrl))
+        .timeout(Duration.ofSeconds(5))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    signedHeaders(body).forEach(request::header);
+    notificationsSent.incrementAndGet();
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String notificationBody(Order order) {
+    ObjectNode transaction = transaction(order);
+    String plain = transaction.toString();
+    String nonce = HexFormat.of().formatHex(random(6));
+    String associated = "transaction";
+    ObjectNode resource = json.createObjectNode()
+        .put("original_type", "transaction")
+        .put("algorithm", "AEAD_AES_256_GCM")
+        .put("ciphertext", encrypt(plain, nonce, associated))
+        .put("associated_data", associated)
+        .put("nonce", nonce);
+    ObjectNode envelope = json.createObjectNode()
+        .put("id", order.notificationId)
+        .put("create_time", order.successTime)
+        .put("resource_type", "encrypt-resource")
+        .put("event_type", "TRANSACTION.SUCCESS")
+        .put("summary", "支付成功");
+    envelope.set("resource", resource);
+    return envelope.toString();
+  }
+
+  private ObjectNode transaction(Order order) {
+    ObjectNode t = json.createObjectNode()
+        .put("appid", order.appId)
+        .put("mchid", merchantId)
+        .put("out_trade_no", order.outTradeNo)
+        .put("trade_type", "NATIVE")
+        .put("trade_state", order.state)
+        .put("trade_state_desc", order.state.equals("SUCCESS") ? "支付成功" : "")
+        .put("attach", "");
+    if (order.transactionId != null) {
+      t.put("transaction_id", order.transactionId).put("bank_type", "OTHERS").put("success_time", order.successTime);
+      t.set("payer", json.createObjectNode().put("openid", "sandbox-payer"));
+    }
+    ObjectNode amount = json.createObjectNode().put("total", order.total).put("currency", "CNY");
+    if (order.transactionId != null) {
+      amount.put("payer_total", order.total).put("payer_currency", "CNY");
+    }
+    t.set("amount", amount);
+    return t;
+  }
+
+  // ------------------------------------------------------------------ the merchant API
+
+  private void handle(HttpServletRequest exchange, HttpServletResponse response) throws IOException {
+    try {
+      String body = new String(exchange.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String target = exchange.getRequestURI() + (exchange.getQueryString() == null ? "" : "?" + exchange.getQueryString());
+      Optional<String> refused = checkSignature(exchange, target, body);
+      if (refused.isPresent()) {
+        error(response, 401, "SIGN_ERROR", refused.get());
+        return;
+      }
+      String path = exchange.getRequestURI();
+      if (exchange.getMethod().equals("POST") && path.equals("/v3/pay/transactions/native")) {
+        prepay(response, json.readTree(body));
+        return;
+      }
+      Matcher m = BY_OUT_TRADE_NO.matcher(path);
+      if (m.matches()) {
+        Order order = orders.get(m.group(1));
+        if (order == null) {
+          error(response, 404, "ORDER_NOT_EXIST", "订单不存在");
+        } else if (m.group(2) == null && exchange.getMethod().equals("GET")) {
+          answer(response, 200, transaction(order).toString());
+        } else if (m.group(2) != null && exchange.getMethod().equals("POST")) {
+          close(response, order);
+        } else {
+          error(response, 405, "INVALID_REQUEST", "method not allowed");
+        }
+        return;
+      }
+      error(response, 404, "NOT_FOUND", "no such API in the simulator");
+    } catch (RuntimeException | GeneralSecurityException e) {
+      log.warn("WeChat Pay simulator failed on a request ({})", e.getClass().getSimpleName());
+      response.sendError(500);
+    }
+  }
+
+  private void prepay(HttpServletResponse exchange, JsonNode request) throws IOException, GeneralSecurityException {
+    String outTradeNo = request.path("out_trade_no").asText("");
+    long total = request.path("amount").path("total").asLong(0);
+    if (outTradeNo.length() < 6 || outTradeNo.length() > 32 || total <= 0 || !merchantId.equals(request.path("mchid").asText())
+        || request.path("notify_url").asText("").isEmpty()) {
+      error(exchange, 400, "PARAM_ERROR", "out_trade_no, mchid, notify_url and amount.total are required");
+      return;
+    }
+    Order fresh = new Order(outTradeNo, request.path("appid").asText(""), request.path("description").asText(""), total,
+        request.path("notify_url").asText(), "weixin://wxpay/bizpayurl?pr=" + HexFormat.of().formatHex(random(8)));
+    Order order = orders.computeIfAbsent(outTradeNo, k -> fresh);
+    if (order.total != total) {
+      error(exchange, 400, "INVALID_REQUEST", "out_trade_no already used with other parameters");
+      return;
+    }
+    if (order.state.equals("SUCCESS")) {
+      error(exchange, 400, "ORDERPAID", "该订单已支付");
+      return;
+    }
+    answer(exchange, 200, json.createObjectNode().put("code_url", order.codeUrl).toString());
+  }
+
+  private void close(HttpServletResponse exchange, Order order) throws IOException, GeneralSecurityException {
+    synchronized (order) {
+      if (order.state.equals("SUCCESS")) {
+        error(exchange, 400, "ORDERPAID", "该订单已支付");
+        return;
+      }
+      order.state = "CLOSED";
+    }
+    answer(exchange, 204, "");
+  }
+
+  /** Empty when the request carries a valid merchant signature; else why not. */
+  private Optional<String> checkSignature(HttpServletRequest exchange, String target, String body)
+      throws GeneralSecurityException {
+    String authorization = Optional.ofNullable(exchange.getHeader("Authorization")).orElse("");
+    if (!authorization.startsWith("WECHATPAY2-SHA256-RSA2048 ")) {
+      return Optional.of("the Authorization scheme must be WECHATPAY2-SHA256-RSA2048");
+    }
+    Map<String, String> pairs = new HashMap<>();
+    Matcher m = AUTH_PAIR.matcher(authorization);
+    while (m.find()) {
+      pairs.put(m.group(1), m.group(2));
+    }
+    if (!merchantId.equals(pairs.get("mchid")) || !merchantSerialNumber.equals(pairs.get("serial_no"))) {
+      return Optional.of("unknown merchant or certificate serial");
+    }
+    long timestamp;
+    try {
+      timestamp = Long.parseLong(pairs.getOrDefault("timestamp", ""));
+    } catch (NumberFormatException e) {
+      return Optional.of("the timestamp is missing");
+    }
+    if (Math.abs(clock.instant().getEpochSecond() - timestamp) > 300) {
+      return Optional.of("the timestamp is more than 5 minutes off");
+    }
+    String message = exchange.getMethod() + "\n" + target + "\n" + timestamp + "\n"
+        + pairs.getOrDefault("nonce_str", "") + "\n" + body + "\n";
+    Signature verifier = Signature.getInstance("SHA256withRSA");
+    verifier.initVerify(merchantPublicKey);
+    verifier.update(message.getBytes(StandardCharsets.UTF_8));
+    try {
+      if (!verifier.verify(Base64.getDecoder().decode(pairs.getOrDefault("signature", "")))) {
+        return Optional.of("the signature does not verify");
+      }
+    } catch (IllegalArgumentException | java.security.SignatureException e) {
+      return Optional.of("the signature is not Base64 of an RSA signature");
+    }
+    return Optional.empty();
+  }
+
+  private void error(HttpServletResponse exchange, int status, String code, String message) throws IOException {
+    try {
+      answer(exchange, status, json.createObjectNode().put("code", code).put("message", message).toString());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void answer(HttpServletResponse response, int status, String body) throws IOException, GeneralSecurityException {
+    signedHeaders(body).forEach(response::setHeader);
+    response.setHeader("Request-ID", UUID.randomUUID().toString());
+    response.setStatus(status);
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > 0) {
+      response.setHeader("Content-Type", "application/json; charset=utf-8");
+      response.setContentLength(bytes.length);
+      try (OutputStream out = response.getOutputStream()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  /** Wechatpay-Timestamp, -Nonce, -Serial and -Signature over {@code timestamp\nnonce\nbody\n}. */
+  private Map<String, String> signedHeaders(String body) {
+    String timestamp = Long.toString(clock.instant().getEpochSecond());
+    String nonce = HexFormat.of().formatHex(random(16));
+    try {
+      Signature signer = Signature.getInstance("SHA256withRSA");
+      signer.initSign(platformKeys.getPrivate());
+      signer.update((timestamp + "\n" + nonce + "\n" + body + "\n").getBytes(StandardCharsets.UTF_8));
+      return Map.of(
+          "Wechatpay-Timestamp", timestamp,
+          "Wechatpay-Nonce", nonce,
+          "Wechatpay-Serial", platformPublicKeyId,
+          "Wechatpay-Signature", Base64.getEncoder().encodeToString(signer.sign()),
+          "Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign with the platform key", e);
+    }
+  }
+
+  private String encrypt(String plain, String nonce, String associated) {
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(apiV3Key, "AES"),
+          new GCMParameterSpec(128, nonce.getBytes(StandardCharsets.UTF_8)));
+      cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
+      return Base64.getEncoder().encodeToString(cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot encrypt with the APIv3 key", e);
+    }
+  }
+
+  private static byte[] random(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    try {
+      server.stop();
+      server.destroy();
+    } catch (LifecycleException e) {
+      throw new UncheckedIOException(new IOException("the WeChat Pay simulator did not stop", e));
+    }
+  }
+}

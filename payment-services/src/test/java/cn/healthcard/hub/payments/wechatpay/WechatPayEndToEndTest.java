@@ -1,0 +1,216 @@
+package cn.healthcard.hub.payments.wechatpay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cn.healthcard.hub.payments.Payments;
+import cn.healthcard.hub.payments.channel.ChannelUnavailable;
+import cn.healthcard.hub.payments.channel.PaymentChannel.NotificationAnswer;
+import cn.healthcard.hub.payments.order.Fen;
+import cn.healthcard.hub.payments.order.IllegalPaymentTransition;
+import cn.healthcard.hub.payments.order.NewPayment;
+import cn.healthcard.hub.payments.order.PaymentConflict;
+import cn.healthcard.hub.payments.order.PaymentOrder;
+import cn.healthcard.hub.payments.order.PaymentOrders;
+import cn.healthcard.hub.payments.order.PaymentStatus;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The WeChat Pay adapter (the channel's SDK) against the simulator, both on loopback, with the
+ * ledger on a real PostgreSQL: orders placed, paid, notified, queried and closed as the real
+ * channel would, signatures checked both ways.
+ */
+class WechatPayEndToEndTest {
+
+  private static HttpServer merchant;
+  private static WechatPaySandbox sandbox;
+  private static PaymentOrders orders;
+  private static Payments payments;
+  private static final AtomicInteger refuseNotifications = new AtomicInteger();
+  private static final AtomicInteger received = new AtomicInteger();
+
+  @BeforeAll
+  static void start() throws IOException {
+    var dataSource = cn.healthcard.hub.payments.TestDatabaseAccess.dataSource();
+    orders = new PaymentOrders(JdbcClient.create(dataSource),
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource)), Clock.systemUTC());
+    merchant = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    sandbox = WechatPaySandbox.start("http://127.0.0.1:" + 0 + "/unused", List.of(Duration.ofMillis(200)), Clock.systemUTC());
+    // the notify URL needs the merchant's port: start it first, then point the sandbox at it
+    merchant.createContext("/notify/wechatpay", exchange -> {
+      try (exchange) {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        received.incrementAndGet();
+        if (refuseNotifications.get() > 0) {
+          exchange.sendResponseHeaders(500, -1);
+          return;
+        }
+        Map<String, String> headers = new HashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.get(0)));
+        NotificationAnswer answer = payments.notification("wechatpay", headers, body);
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+          exchange.getResponseBody().write(bytes);
+        }
+      }
+    });
+    merchant.start();
+    sandbox.close();
+    sandbox = WechatPaySandbox.start("http://127.0.0.1:" + merchant.getAddress().getPort() + "/notify/wechatpay",
+        List.of(Duration.ofMillis(200), Duration.ofMillis(400)), Clock.systemUTC());
+    payments = new Payments(orders, List.of(new WechatPayChannel(sandbox.settings(), Clock.systemUTC())));
+  }
+
+  @AfterAll
+  static void stop() {
+    sandbox.close();
+    merchant.stop(0);
+  }
+
+  private static NewPayment payment(String merchantOrderNo, long fen) {
+    return new NewPayment("HOSP-1", "wechatpay", merchantOrderNo, new Fen(fen), Optional.of("urn:oid:2.16.156.10011.1.19|X"),
+        Optional.empty(), Optional.empty(), Optional.empty(), "门诊缴费");
+  }
+
+  private static PaymentOrder await(Supplier<PaymentOrder> read, PaymentStatus status) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(10);
+    PaymentOrder order = read.get();
+    while (order.status() != status && Instant.now().isBefore(deadline)) {
+      Thread.sleep(50);
+      order = read.get();
+    }
+    return order;
+  }
+
+  @Test
+  void anOrderIsPlacedPaidAndNotifiedOnceWhateverTheChannelRepeats() throws Exception {
+    PaymentOrder created = payments.create(payment("M-" + System.nanoTime(), 1250));
+    assertThat(created.status()).isEqualTo(PaymentStatus.CREATED);
+    assertThat(created.payload()).get().asString().startsWith("weixin://wxpay/bizpayurl?pr=");
+
+    // the same merchant order number again: the same order, the same QR code, nothing charged twice
+    PaymentOrder again = payments.create(payment(created.merchantOrderNo(), 1250));
+    assertThat(again.id()).isEqualTo(created.id());
+    assertThat(again.payload()).isEqualTo(created.payload());
+    assertThatThrownBy(() -> payments.create(payment(created.merchantOrderNo(), 1300)))
+        .isInstanceOf(PaymentConflict.class).hasMessageContaining("already used for 12.50 CNY");
+
+    assertThat(sandbox.simulator().pay(created.id())).isTrue();
+    PaymentOrder paid = await(() -> orders.byId(created.id()).orElseThrow(), PaymentStatus.PAID);
+    assertThat(paid.status()).isEqualTo(PaymentStatus.PAID);
+    assertThat(paid.channelTransactionId()).isPresent();
+    assertThat(paid.paidAt()).isPresent();
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(sandbox.simulator().renotify(created.id())).isEqualTo(204);
+    }
+    assertThat(orders.ledgerRows(created.id(), PaymentStatus.PAID)).isEqualTo(1);
+    assertThatThrownBy(() -> payments.close(Optional.of("HOSP-1"), created.id()))
+        .isInstanceOf(IllegalPaymentTransition.class).hasMessage("a payment that is paid cannot become closed");
+  }
+
+  @Test
+  void aTamperedOrForeignNotificationIsRefusedAndChangesNothing() throws Exception {
+    PaymentOrder created = payments.create(payment("M-" + System.nanoTime(), 990));
+    refuseNotifications.incrementAndGet();
+    try {
+      sandbox.simulator().pay(created.id());
+      Thread.sleep(300);
+    } finally {
+      refuseNotifications.decrementAndGet();
+    }
+    var notification = sandbox.simulator().notification(created.id());
+    Map<String, String> headers = new HashMap<>();
+    notification.getKey().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+    String tampered = notification.getValue().replace("\"TRANSACTION.SUCCESS\"", "\"TRANSACTION.SUCCESS \"");
+    NotificationAnswer refused = payments.notification("wechatpay", headers, tampered);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.body()).contains("\"code\":\"FAIL\"");
+    Map<String, String> stale = new HashMap<>(headers);
+    stale.put("wechatpay-timestamp", Long.toString(Instant.now().minusSeconds(600).getEpochSecond()));
+    assertThat(payments.notification("wechatpay", stale, notification.getValue()).status()).isEqualTo(400);
+    assertThat(orders.byId(created.id()).orElseThrow().status()).isEqualTo(PaymentStatus.CREATED);
+
+    // the untouched notification is applied
+    assertThat(payments.notification("wechatpay", headers, notification.getValue()).status()).isEqualTo(204);
+    assertThat(orders.byId(created.id()).orElseThrow().status()).isEqualTo(PaymentStatus.PAID);
+  }
+
+  @Test
+  void aLostNotificationIsMadeUpForByAskingTheChannel() throws Exception {
+    PaymentOrder created = payments.create(payment("M-" + System.nanoTime(), 5000));
+    refuseNotifications.incrementAndGet();
+    try {
+      sandbox.simulator().pay(created.id());
+      Thread.sleep(1000); // every attempt refused
+      assertThat(orders.byId(created.id()).orElseThrow().status()).isEqualTo(PaymentStatus.CREATED);
+      PaymentOrder asked = payments.status(Optional.of("HOSP-1"), created.id());
+      assertThat(asked.status()).isEqualTo(PaymentStatus.PAID);
+      assertThat(orders.ledgerRows(created.id(), PaymentStatus.PAID)).isEqualTo(1);
+    } finally {
+      refuseNotifications.decrementAndGet();
+    }
+    // another institution does not see it
+    assertThatThrownBy(() -> payments.status(Optional.of("HOSP-2"), created.id()))
+        .isInstanceOf(Payments.PaymentNotFound.class);
+  }
+
+  @Test
+  void anOpenOrderIsClosedAndCanNoLongerBePaid() {
+    PaymentOrder created = payments.create(payment("M-" + System.nanoTime(), 100));
+    PaymentOrder closed = payments.close(Optional.of("HOSP-1"), created.id());
+    assertThat(closed.status()).isEqualTo(PaymentStatus.CLOSED);
+    assertThat(sandbox.simulator().pay(created.id())).isFalse();
+    assertThat(payments.close(Optional.of("HOSP-1"), created.id()).status()).isEqualTo(PaymentStatus.CLOSED);
+  }
+
+  @Test
+  void requestsSignedWithAnotherKeyAndAnswersSignedByAnotherPlatformAreRefused() throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    WechatPaySettings s = sandbox.settings();
+    WechatPaySettings wrongMerchantKey = new WechatPaySettings(s.baseUrl(), s.merchantId(), s.appId(),
+        rsa.generateKeyPair().getPrivate(), s.merchantSerialNumber(), s.platformPublicKey(), s.platformPublicKeyId(),
+        s.apiV3Key(), s.notifyUrl());
+    PaymentOrder order = orders.create(payment("M-" + System.nanoTime(), 100)).order();
+    assertThatThrownBy(() -> new WechatPayChannel(wrongMerchantKey, Clock.systemUTC()).prepay(order))
+        .isInstanceOf(ChannelUnavailable.class).hasMessageContaining("HTTP 401 SIGN_ERROR");
+    WechatPaySettings wrongPlatformKey = new WechatPaySettings(s.baseUrl(), s.merchantId(), s.appId(),
+        s.merchantPrivateKey(), s.merchantSerialNumber(), rsa.generateKeyPair().getPublic(), s.platformPublicKeyId(),
+        s.apiV3Key(), s.notifyUrl());
+    assertThatThrownBy(() -> new WechatPayChannel(wrongPlatformKey, Clock.systemUTC()).prepay(order))
+        .isInstanceOf(ChannelUnavailable.class).hasMessageContaining("ValidationException");
+  }
+
+  @Test
+  void anUnconfiguredOrUnknownChannelIsNamed() {
+    assertThatThrownBy(() -> payments.create(new NewPayment("HOSP-1", "alipay", "M-x", new Fen(1), Optional.empty(),
+        Optional.of("Encounter/1"), Optional.empty(), Optional.empty(), "x")))
+        .isInstanceOf(Payments.UnknownChannel.class).hasMessage("channel alipay is not configured on this hub (configured: wechatpay)");
+    assertThatThrownBy(() -> payments.create(new NewPayment("HOSP-1", "paypal", "M-x", new Fen(1), Optional.empty(),
+        Optional.of("Encounter/1"), Optional.empty(), Optional.empty(), "x")))
+        .isInstanceOf(Payments.UnknownChannel.class).hasMessageStartingWith("unknown channel paypal");
+  }
+}
