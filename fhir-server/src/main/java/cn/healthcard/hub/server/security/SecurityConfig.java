@@ -209,6 +209,9 @@ public class SecurityConfig {
               // certificates and the revocation list are public by nature; the police household
               // system authenticates each request with its SM2 signature
               .requestMatchers("/ca/**", "/household/**", "/error").permitAll()
+              // payment channels authenticate each notification with their signature over the body
+              .requestMatchers(HttpMethod.POST, "/payments/notify/**").permitAll()
+              .requestMatchers("/sandbox/**").hasRole("hospital")
               .requestMatchers("/admin/**", "/actuator/**").hasRole("operator")
               .requestMatchers("/hl7v2").hasRole("hospital")
               .requestMatchers("/key-injection/**").hasRole("card-issuer")

@@ -48,13 +48,23 @@ public final class WechatPayChannel implements PaymentChannel {
   private static final String SIGN_TYPE = "WECHATPAY2-SHA256-RSA2048";
 
   private final WechatPaySettings settings;
+  private final java.util.function.Supplier<String> notifyUrl;
   private final NativePayService nativePay;
   private final NotificationParser notifications;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
 
   public WechatPayChannel(WechatPaySettings settings, Clock clock) {
+    this(settings, settings::notifyUrl, clock);
+  }
+
+  /**
+   * @param notifyUrl where notifications go, read at each order (the sandbox knows its port only
+   *     once the web server is up)
+   */
+  public WechatPayChannel(WechatPaySettings settings, java.util.function.Supplier<String> notifyUrl, Clock clock) {
     this.settings = settings;
+    this.notifyUrl = notifyUrl;
     this.clock = clock;
     RSAPublicKeyConfig config = new RSAPublicKeyConfig.Builder()
         .merchantId(settings.merchantId())
@@ -91,7 +101,7 @@ public final class WechatPayChannel implements PaymentChannel {
     request.setMchid(settings.merchantId());
     request.setDescription(order.description());
     request.setOutTradeNo(order.id());
-    request.setNotifyUrl(settings.notifyUrl());
+    request.setNotifyUrl(notifyUrl.get());
     Amount amount = new Amount();
     amount.setTotal(Math.toIntExact(order.amount().value()));
     amount.setCurrency("CNY");

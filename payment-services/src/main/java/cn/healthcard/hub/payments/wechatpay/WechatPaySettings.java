@@ -25,4 +25,14 @@ public record WechatPaySettings(
     String notifyUrl) {
 
   public static final String PRODUCTION_URL = "https://api.mch.weixin.qq.com";
+
+  /** Settings with the merchant's private key and the platform's public key read from PEM files. */
+  public static WechatPaySettings fromPemFiles(String baseUrl, String merchantId, String appId, String privateKeyPath,
+      String merchantSerialNumber, String platformPublicKeyPath, String platformPublicKeyId, String apiV3Key,
+      String notifyUrl) {
+    return new WechatPaySettings(baseUrl, merchantId, appId,
+        com.wechat.pay.java.core.util.PemUtil.loadPrivateKeyFromPath(privateKeyPath), merchantSerialNumber,
+        com.wechat.pay.java.core.util.PemUtil.loadPublicKeyFromPath(platformPublicKeyPath), platformPublicKeyId,
+        apiV3Key, notifyUrl);
+  }
 }

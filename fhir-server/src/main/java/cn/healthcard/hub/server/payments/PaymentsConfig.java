@@ -1,0 +1,96 @@
+package cn.healthcard.hub.server.payments;
+
+import ca.uhn.fhir.rest.server.RestfulServer;
+import cn.healthcard.hub.payments.Payments;
+import cn.healthcard.hub.payments.channel.PaymentChannel;
+import cn.healthcard.hub.payments.fhir.PaymentCallers;
+import cn.healthcard.hub.payments.fhir.PaymentOperations;
+import cn.healthcard.hub.payments.order.PaymentOrders;
+import cn.healthcard.hub.payments.wechatpay.WechatPayChannel;
+import cn.healthcard.hub.payments.wechatpay.WechatPaySandbox;
+import cn.healthcard.hub.payments.wechatpay.WechatPaySettings;
+import cn.healthcard.hub.payments.wechatpay.WechatPaySimulator;
+import cn.healthcard.hub.server.HubProperties;
+import cn.healthcard.hub.server.security.TokenPaymentCallers;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The unified payment platform in the application: the ledger on the hub's database, the
+ * channels (the sandbox's simulators, or real merchants from {@code hub.payments.*}), the FHIR
+ * operations, the channels' notification endpoint.
+ */
+@Configuration(proxyBeanMethods = false)
+public class PaymentsConfig {
+
+  private static final Logger log = LoggerFactory.getLogger(PaymentsConfig.class);
+
+  /** The port the web server listens on, known once it has started (the sandbox's notify URL). */
+  private final AtomicInteger localPort = new AtomicInteger(-1);
+
+  @Bean
+  public ApplicationListener<WebServerInitializedEvent> paymentsLocalPort() {
+    return event -> {
+      if (event.getApplicationContext().getServerNamespace() == null) {
+        localPort.set(event.getWebServer().getPort());
+      }
+    };
+  }
+
+  @Bean
+  public PaymentOrders paymentOrders(DataSource dataSource, PlatformTransactionManager transactions) {
+    return new PaymentOrders(JdbcClient.create(dataSource), new TransactionTemplate(transactions), Clock.systemUTC());
+  }
+
+  /** The sandbox's WeChat Pay (simulator and merchant), when the sandbox is on. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(prefix = "hub.payments", name = "sandbox", havingValue = "true", matchIfMissing = true)
+  public WechatPaySandbox wechatPaySandbox(PaymentsProperties payments, HubProperties hub) throws IOException {
+    if (hub.security().enabled() && payments.wechatpay().configured()) {
+      throw new IllegalStateException("hub.payments.sandbox is on while a real WeChat Pay merchant is configured"
+          + " and security is on: turn the sandbox off (hub.payments.sandbox=false) to take real payments");
+    }
+    WechatPaySandbox sandbox = WechatPaySandbox.start("http://127.0.0.1/payments/notify/wechatpay",
+        WechatPaySimulator.SANDBOX_RETRIES, Clock.systemUTC());
+    log.info("Payments sandbox: WeChat Pay simulator at {} (keys made for this run; no real money moves)",
+        sandbox.settings().baseUrl());
+    return sandbox;
+  }
+
+  @Bean
+  public Payments payments(PaymentOrders orders, PaymentsProperties properties, Optional<WechatPaySandbox> sandbox) {
+    List<PaymentChannel> channels = new ArrayList<>();
+    if (sandbox.isPresent()) {
+      channels.add(new WechatPayChannel(sandbox.get().settings(),
+          () -> "http://127.0.0.1:" + localPort.get() + "/payments/notify/wechatpay", Clock.systemUTC()));
+    } else if (properties.wechatpay().configured()) {
+      PaymentsProperties.Wechatpay w = properties.wechatpay();
+      channels.add(new WechatPayChannel(WechatPaySettings.fromPemFiles(w.baseUrl(), w.merchantId(), w.appId(),
+          w.privateKey(), w.merchantSerialNumber(), w.platformPublicKey(), w.platformPublicKeyId(), w.apiV3Key(),
+          w.notifyUrl()), Clock.systemUTC()));
+    }
+    return new Payments(orders, channels);
+  }
+
+  @Bean
+  public SmartInitializingSingleton paymentOperations(RestfulServer server, Payments payments, HubProperties hub) {
+    PaymentCallers callers = hub.security().enabled() ? new TokenPaymentCallers() : PaymentCallers.UNSECURED;
+    return () -> server.registerProvider(new PaymentOperations(payments, callers));
+  }
+}

@@ -1,0 +1,40 @@
+package cn.healthcard.hub.server.payments;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The payment platform's settings ({@code hub.payments.*}).
+ *
+ * @param sandbox true (the embedded default): the channels are simulators the hub serves on
+ *     loopback, with keys made at start, and {@code POST /sandbox/payments/...} makes the simulated
+ *     payer pay. Refused with security on and a real channel configured.
+ * @param wechatpay a real WeChat Pay merchant (API v3, platform public-key mode); used when
+ *     {@code merchant-id} is set and the sandbox is off
+ */
+@ConfigurationProperties(prefix = "hub.payments")
+public record PaymentsProperties(@DefaultValue("true") boolean sandbox, @DefaultValue Wechatpay wechatpay) {
+
+  /**
+   * @param privateKey PEM file of the merchant's API private key
+   * @param merchantSerialNumber serial of the merchant's API certificate
+   * @param platformPublicKey PEM file of WeChat Pay's public key
+   * @param platformPublicKeyId its id ({@code PUB_KEY_ID_...})
+   * @param notifyUrl the hub's notification URL as WeChat Pay reaches it (https, public)
+   */
+  public record Wechatpay(
+      String merchantId,
+      String appId,
+      String privateKey,
+      String merchantSerialNumber,
+      String platformPublicKey,
+      String platformPublicKeyId,
+      String apiV3Key,
+      String notifyUrl,
+      @DefaultValue("https://api.mch.weixin.qq.com") String baseUrl) {
+
+    public boolean configured() {
+      return merchantId != null && !merchantId.isBlank();
+    }
+  }
+}

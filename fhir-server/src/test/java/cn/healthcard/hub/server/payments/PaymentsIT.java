@@ -1,0 +1,164 @@
+package cn.healthcard.hub.server.payments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.healthcard.hub.payments.order.PaymentOrders;
+import cn.healthcard.hub.payments.order.PaymentStatus;
+import cn.healthcard.hub.server.HubIntegrationTest;
+import cn.healthcard.hub.server.IdentityNumbers;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Money;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The payment API as a hospital calls it, on the sandbox: WeChat Pay's simulator on loopback, the
+ * real adapter, the real notification endpoint. Hospitals are bound to their institution.
+ */
+class PaymentsIT extends HubIntegrationTest {
+
+  private final HttpClient raw = HttpClient.newHttpClient();
+  @Autowired PaymentOrders orders;
+
+  private String hospital(String institution) {
+    registerHospital(institution);
+    return clients().tokenFor("pay-" + institution.toLowerCase(java.util.Locale.ROOT),
+        Map.of("role", "hospital", "institution", institution));
+  }
+
+  private HttpResponse<String> postAs(String token, String path, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        .header("Content-Type", "application/fhir+json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return raw.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> getAs(String token, String path) throws Exception {
+    return raw.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json").GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Parameters order(String merchantOrderNo, String yuan) {
+    Parameters p = new Parameters();
+    p.addParameter("channel", new CodeType("wechatpay"));
+    p.addParameter("merchantOrderNo", new StringType(merchantOrderNo));
+    p.addParameter().setName("amount").setValue(new Money().setValue(new BigDecimal(yuan)).setCurrency("CNY"));
+    p.addParameter().setName("patient").setValue(new Identifier().setSystem(CARD)
+        .setValue(IdentityNumbers.next(LocalDate.of(1985, 5, 5))));
+    p.addParameter("description", new StringType("门诊缴费"));
+    return p;
+  }
+
+  private static String json(Parameters p) {
+    return FHIR.newJsonParser().encodeResourceToString(p);
+  }
+
+  private static Parameters parameters(HttpResponse<String> response) {
+    return FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+  }
+
+  private static String value(Parameters p, String name) {
+    return p.getParameter(name).getValue().primitiveValue();
+  }
+
+  private Parameters awaitStatus(String token, String payment, Predicate<String> done) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(20);
+    while (true) {
+      HttpResponse<String> status = getAs(token, "/fhir/$payment-status?payment=" + payment);
+      assertThat(status.statusCode()).isEqualTo(200);
+      Parameters p = parameters(status);
+      if (done.test(value(p, "status")) || Instant.now().isAfter(deadline)) {
+        return p;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void aHospitalPlacesAnOrderThePayerPaysAndTheNotificationMarksItPaidOnce() throws Exception {
+    String token = hospital("PAY_HOSP_A");
+    String number = "ORD-" + System.nanoTime();
+    HttpResponse<String> created = postAs(token, "/fhir/$create-payment", json(order(number, "36.50")));
+    assertThat(created.statusCode()).isEqualTo(200);
+    Parameters answer = parameters(created);
+    String payment = value(answer, "payment");
+    assertThat(value(answer, "status")).isEqualTo("created");
+    assertThat(value(answer, "payload")).startsWith("weixin://wxpay/bizpayurl?pr=");
+    assertThat(((Money) answer.getParameter("amount").getValue()).getValue()).isEqualByComparingTo("36.50");
+
+    // the hospital's app retries: the same order, nothing placed twice
+    HttpResponse<String> retried = postAs(token, "/fhir/$create-payment", json(order(number, "36.50")));
+    assertThat(retried.statusCode()).isEqualTo(200);
+    assertThat(value(parameters(retried), "payment")).isEqualTo(payment);
+    HttpResponse<String> otherAmount = postAs(token, "/fhir/$create-payment", json(order(number, "40.00")));
+    assertThat(otherAmount.statusCode()).isEqualTo(409);
+    OperationOutcome conflict = FHIR.newJsonParser().parseResource(OperationOutcome.class, otherAmount.body());
+    assertThat(conflict.getIssueFirstRep().getExpression().get(0).getValue())
+        .isEqualTo("Parameters.parameter.where(name = 'merchantOrderNo')");
+
+    HttpResponse<String> paid = postAs(token, "/sandbox/payments/wechatpay/" + number + "/pay", "");
+    assertThat(paid.statusCode()).isEqualTo(202);
+    Parameters status = awaitStatus(token, payment, "paid"::equals);
+    assertThat(value(status, "status")).isEqualTo("paid");
+    assertThat(status.getParameter("channelTransactionId")).isNotNull();
+    assertThat(status.getParameter("paidAt")).isNotNull();
+    assertThat(orders.ledgerRows(payment, PaymentStatus.PAID)).isEqualTo(1);
+
+    // closing a paid order is refused; another hospital does not see it at all
+    HttpResponse<String> close = postAs(token, "/fhir/$close-payment", json(new Parameters()
+        .addParameter("payment", new StringType(payment))));
+    assertThat(close.statusCode()).isEqualTo(409);
+    assertThat(getAs(hospital("PAY_HOSP_B"), "/fhir/$payment-status?payment=" + payment).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void anOrderClosedBeforePaymentCannotBePaidAndBadRequestsNameTheParameter() throws Exception {
+    String token = hospital("PAY_HOSP_A");
+    String number = "ORD-" + System.nanoTime();
+    String payment = value(parameters(postAs(token, "/fhir/$create-payment", json(order(number, "5.00")))), "payment");
+    HttpResponse<String> closed = postAs(token, "/fhir/$close-payment", json(new Parameters()
+        .addParameter("payment", new StringType(payment))));
+    assertThat(closed.statusCode()).isEqualTo(200);
+    assertThat(value(parameters(closed), "status")).isEqualTo("closed");
+    assertThat(postAs(token, "/sandbox/payments/wechatpay/" + number + "/pay", "").statusCode()).isEqualTo(409);
+
+    HttpResponse<String> fen = postAs(token, "/fhir/$create-payment", json(order("ORD-" + System.nanoTime(), "1.005")));
+    assertThat(fen.statusCode()).isEqualTo(422);
+    OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, fen.body());
+    assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue())
+        .isEqualTo("Parameters.parameter.where(name = 'amount')");
+    Parameters alipay = order("ORD-" + System.nanoTime(), "1.00");
+    alipay.getParameter("channel").setValue(new CodeType("alipay"));
+    HttpResponse<String> unconfigured = postAs(token, "/fhir/$create-payment", json(alipay));
+    assertThat(unconfigured.statusCode()).isEqualTo(422);
+    assertThat(unconfigured.body()).contains("channel alipay is not configured on this hub");
+  }
+
+  @Test
+  void notificationsNeedNoTokenButTheChannelsSignature() throws Exception {
+    HttpResponse<String> forged = postAs(null, "/payments/notify/wechatpay",
+        "{\"id\":\"x\",\"resource\":{\"ciphertext\":\"AAAA\",\"nonce\":\"n\",\"associated_data\":\"transaction\"}}");
+    assertThat(forged.statusCode()).isEqualTo(400);
+    assertThat(forged.body()).contains("\"code\":\"FAIL\"");
+    assertThat(postAs(null, "/payments/notify/paypal", "{}").statusCode()).isEqualTo(404);
+    // the sandbox's payer is a hospital's tool, not anyone's
+    assertThat(postAs(null, "/sandbox/payments/wechatpay/ORD-1/pay", "").statusCode()).isEqualTo(401);
+  }
+}

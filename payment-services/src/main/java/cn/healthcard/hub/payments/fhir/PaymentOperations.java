@@ -1,0 +1,144 @@
+package cn.healthcard.hub.payments.fhir;
+
+import static cn.healthcard.hub.payments.fhir.PaymentOutcomes.invalid;
+
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import cn.healthcard.hub.payments.Payments;
+import cn.healthcard.hub.payments.order.Fen;
+import cn.healthcard.hub.payments.order.NewPayment;
+import cn.healthcard.hub.payments.order.PaymentOrder;
+import cn.healthcard.hub.terminology.identity.InvalidResidentIdNumberException;
+import cn.healthcard.hub.terminology.identity.ResidentIdNumber;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import java.util.Date;
+import java.util.TimeZone;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Money;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+
+/**
+ * The hospital-facing payment API (contract): {@code $create-payment}, {@code $payment-status},
+ * {@code $close-payment}, server-level operations taking and answering {@code Parameters}. A
+ * hospital sees its own orders only (another institution's is not found).
+ */
+public class PaymentOperations {
+
+  private final Payments payments;
+  private final PaymentCallers callers;
+
+  public PaymentOperations(Payments payments, PaymentCallers callers) {
+    this.payments = payments;
+    this.callers = callers;
+  }
+
+  @Operation(name = "$create-payment")
+  public Parameters createPayment(
+      @OperationParam(name = "channel", min = 0) CodeType channel,
+      @OperationParam(name = "merchantOrderNo", min = 0) StringType merchantOrderNo,
+      @OperationParam(name = "amount", min = 0) Money amount,
+      @OperationParam(name = "patient", min = 0) Identifier patient,
+      @OperationParam(name = "encounter", min = 0) Reference encounter,
+      @OperationParam(name = "chargeItem", min = 0) Reference chargeItem,
+      @OperationParam(name = "invoice", min = 0) Reference invoice,
+      @OperationParam(name = "description", min = 0) StringType description,
+      RequestDetails request) {
+    String institution = callers.institution(request).orElseThrow(() -> new ForbiddenOperationException(
+        "payments are placed by a hospital's client (bound to its institution)"));
+    if (channel == null || !channel.hasValue()) {
+      throw invalid("channel", "channel is required (" + String.join(", ", new java.util.TreeSet<>(Payments.CHANNELS)) + ")");
+    }
+    String number = merchantOrderNo == null ? "" : merchantOrderNo.getValueNotNull().strip();
+    if (number.isEmpty() || number.length() > 64) {
+      throw invalid("merchantOrderNo", "merchantOrderNo (the hospital's order number, 1-64 characters) is required");
+    }
+    if (amount == null || !amount.hasValue()) {
+      throw invalid("amount", "amount (Money, CNY) is required");
+    }
+    if (amount.hasCurrency() && !"CNY".equals(amount.getCurrency())) {
+      throw invalid("amount", "amount.currency must be CNY");
+    }
+    Fen fen;
+    try {
+      fen = Fen.ofYuan(amount.getValue());
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw invalid("amount", "amount.value: " + e.getMessage());
+    }
+    Optional<String> payer = Optional.empty();
+    if (patient != null && !patient.isEmpty()) {
+      if (!ResidentIdNumber.HEALTH_CARD_SYSTEM.equals(patient.getSystem())) {
+        throw invalid("patient", "patient is the card number: system " + ResidentIdNumber.HEALTH_CARD_SYSTEM);
+      }
+      try {
+        payer = Optional.of(ResidentIdNumber.HEALTH_CARD_SYSTEM + "|" + ResidentIdNumber.parse(patient.getValue()).value());
+      } catch (InvalidResidentIdNumberException e) {
+        throw invalid("patient", "patient.value is not a valid card number: " + e.getMessage());
+      }
+    }
+    Optional<String> visit = reference(encounter, "encounter", "Encounter");
+    if (payer.isEmpty() && visit.isEmpty()) {
+      throw invalid("patient", "patient (card number) or encounter is required");
+    }
+    String text = description == null ? "" : description.getValueNotNull().strip();
+    if (text.isEmpty() || text.length() > 127) {
+      throw invalid("description", "description (what the payer sees, 1-127 characters) is required");
+    }
+    NewPayment order = new NewPayment(institution, channel.getValue(), number, fen, payer, visit,
+        reference(chargeItem, "chargeItem", "ChargeItem"), reference(invoice, "invoice", "Invoice"), text);
+    PaymentOrder created = PaymentOutcomes.call(() -> payments.create(order));
+    Parameters out = describe(created);
+    created.payload().ifPresent(p -> out.addParameter("payload", new StringType(p)));
+    return out;
+  }
+
+  @Operation(name = "$payment-status", idempotent = true)
+  public Parameters paymentStatus(@OperationParam(name = "payment", min = 0) StringType payment, RequestDetails request) {
+    String id = required(payment);
+    return describe(PaymentOutcomes.call(() -> payments.status(callers.institution(request), id)));
+  }
+
+  @Operation(name = "$close-payment")
+  public Parameters closePayment(@OperationParam(name = "payment", min = 0) StringType payment, RequestDetails request) {
+    String id = required(payment);
+    return describe(PaymentOutcomes.call(() -> payments.close(callers.institution(request), id)));
+  }
+
+  private static String required(StringType payment) {
+    if (payment == null || payment.getValueNotNull().isBlank()) {
+      throw invalid("payment", "payment (the id $create-payment answered) is required");
+    }
+    return payment.getValue().strip();
+  }
+
+  private static Optional<String> reference(Reference reference, String parameter, String type) {
+    if (reference == null || !reference.hasReference()) {
+      return Optional.empty();
+    }
+    String value = reference.getReference();
+    if (!value.startsWith(type + "/") || value.length() == type.length() + 1) {
+      throw invalid(parameter, parameter + " must reference a " + type + " (" + type + "/<id>)");
+    }
+    return Optional.of(value);
+  }
+
+  private static Parameters describe(PaymentOrder order) {
+    Parameters out = new Parameters();
+    out.addParameter("payment", new StringType(order.id()));
+    out.addParameter("status", new CodeType(order.status().code()));
+    out.addParameter("channel", new CodeType(order.channel()));
+    out.addParameter("merchantOrderNo", new StringType(order.merchantOrderNo()));
+    out.addParameter().setName("amount").setValue(new Money().setValue(order.amount().yuan()).setCurrency("CNY"));
+    order.channelTransactionId().ifPresent(t -> out.addParameter("channelTransactionId", new StringType(t)));
+    // in the province's time, whatever the server's zone
+    order.paidAt().ifPresent(t -> out.addParameter().setName("paidAt").setValue(
+        new InstantType(Date.from(t), TemporalPrecisionEnum.SECOND, TimeZone.getTimeZone("GMT+08:00"))));
+    return out;
+  }
+}
