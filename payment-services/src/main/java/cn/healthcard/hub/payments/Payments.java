@@ -2,6 +2,7 @@ package cn.healthcard.hub.payments;
 
 import cn.healthcard.hub.payments.channel.AlreadyPaid;
 import cn.healthcard.hub.payments.channel.ChannelEvent;
+import cn.healthcard.hub.payments.channel.ChannelRefund;
 import cn.healthcard.hub.payments.channel.ChannelState;
 import cn.healthcard.hub.payments.channel.ChannelUnavailable;
 import cn.healthcard.hub.payments.channel.InvalidNotification;
@@ -9,6 +10,9 @@ import cn.healthcard.hub.payments.channel.PaymentChannel;
 import cn.healthcard.hub.payments.channel.PaymentChannel.NotificationAnswer;
 import cn.healthcard.hub.payments.order.IllegalPaymentTransition;
 import cn.healthcard.hub.payments.order.NewPayment;
+import cn.healthcard.hub.payments.order.NewRefund;
+import cn.healthcard.hub.payments.order.PaymentRefund;
+import cn.healthcard.hub.payments.order.RefundStatus;
 import cn.healthcard.hub.payments.order.PaymentOrder;
 import cn.healthcard.hub.payments.order.PaymentOrders;
 import cn.healthcard.hub.payments.order.PaymentOrders.Change;
@@ -83,15 +87,65 @@ public class Payments {
    */
   public PaymentOrder status(Optional<String> institution, String id) {
     PaymentOrder order = find(institution, id);
-    if (!order.status().open()) {
-      return order;
-    }
+    PaymentChannel channel = channel(order.channel());
     try {
-      return apply(order, channel(order.channel()).query(order), "query", Optional.empty());
+      if (order.status().open()) {
+        return apply(order, channel.query(order), "query", Optional.empty());
+      }
+      if (order.status() == PaymentStatus.REFUNDING) {
+        for (PaymentRefund refund : orders.refunds(order.id())) {
+          if (refund.status() == RefundStatus.REFUNDING) {
+            settle(order, refund, channel);
+          }
+        }
+        return orders.byId(order.id()).orElseThrow();
+      }
     } catch (ChannelUnavailable e) {
       log.info("Payment {}: channel {} did not answer a status query", order.id(), order.channel());
-      return order;
     }
+    return order;
+  }
+
+  /** The refunds of an order the caller may see. */
+  public java.util.List<PaymentRefund> refunds(Optional<String> institution, String id) {
+    return orders.refunds(find(institution, id).id());
+  }
+
+  /**
+   * Refunds (part of) a paid order. The same refund request number again is the same refund: it
+   * is never sent to the channel as a second one (the channel knows it by the hub's refund id).
+   *
+   * @throws cn.healthcard.hub.payments.order.RefundRefused more than is left, another refund in flight
+   * @throws ChannelUnavailable the channel did not answer: the refund stays refunding and is sent
+   *     again (same refund id) when the hospital asks again or reads the payment's status
+   */
+  public PaymentRefund refund(Optional<String> institution, String id, NewRefund request) {
+    PaymentOrder order = find(institution, id);
+    PaymentChannel channel = channel(order.channel());
+    PaymentRefund refund = orders.startRefund(order.id(), request).refund();
+    if (refund.status() != RefundStatus.REFUNDING) {
+      return refund;
+    }
+    return settle(orders.byId(order.id()).orElseThrow(), refund, channel);
+  }
+
+  /** A refund still with the channel: asked about, sent (again) when the channel never got it, applied. */
+  private PaymentRefund settle(PaymentOrder order, PaymentRefund refund, PaymentChannel channel) {
+    ChannelRefund known = channel.queryRefund(order, refund.id());
+    if (known.state() == ChannelRefund.State.NOT_FOUND) {
+      known = channel.refund(order, refund.id(), refund.amount().value(), refund.reason());
+    }
+    return applyRefund(refund, known, "refund", Optional.empty());
+  }
+
+  private PaymentRefund applyRefund(PaymentRefund refund, ChannelRefund state, String source, Optional<String> eventId) {
+    return switch (state.state()) {
+      case SUCCESS -> orders.finishRefund(refund.id(), RefundStatus.REFUNDED, state.refundId(), state.refundedAt(),
+          source, eventId);
+      case FAILED -> orders.finishRefund(refund.id(), RefundStatus.FAILED, state.refundId(), Optional.empty(),
+          source, eventId);
+      case PROCESSING, NOT_FOUND -> refund;
+    };
   }
 
   /**
@@ -132,23 +186,39 @@ public class Payments {
       log.warn("Refused a {} notification: {}", channelCode, e.getMessage());
       return channel.refused(e.getMessage());
     }
-    Optional<PaymentOrder> order = orders.byId(event.state().outTradeNo());
+    if (event.refund().isPresent()) {
+      ChannelRefund refund = event.refund().get();
+      Optional<PaymentRefund> known = orders.refund(refund.outRefundNo());
+      if (known.isEmpty()) {
+        log.warn("Refused a {} refund notification for a refund the hub does not have", channelCode);
+        return channel.refused("unknown refund");
+      }
+      if (refund.state() == ChannelRefund.State.SUCCESS && refund.amountFen() != known.get().amount().value()) {
+        log.warn("Refund {}: {} notified {} fen refunded for a refund of {} fen; not applied",
+            known.get().id(), channelCode, refund.amountFen(), known.get().amount().value());
+        return channel.refused("amount does not match the refund");
+      }
+      applyRefund(known.get(), refund, "notification", Optional.of(event.eventId()));
+      return channel.accepted();
+    }
+    ChannelState paid = event.payment().orElseThrow();
+    Optional<PaymentOrder> order = orders.byId(paid.outTradeNo());
     if (order.isEmpty() || !order.get().channel().equals(channelCode)) {
       log.warn("Refused a {} notification for an order the hub does not have", channelCode);
       return channel.refused("unknown order");
     }
-    if (event.state().state() == ChannelState.State.PAID && event.state().amountFen() != order.get().amount().value()) {
+    if (paid.state() == ChannelState.State.PAID && paid.amountFen() != order.get().amount().value()) {
       log.warn("Payment {}: {} notified {} fen paid for an order of {} fen; not applied",
-          order.get().id(), channelCode, event.state().amountFen(), order.get().amount().value());
+          order.get().id(), channelCode, paid.amountFen(), order.get().amount().value());
       return channel.refused("amount does not match the order");
     }
     try {
-      apply(order.get(), event.state(), "notification", Optional.of(event.eventId()));
+      apply(order.get(), paid, "notification", Optional.of(event.eventId()));
     } catch (IllegalPaymentTransition e) {
       // a payment the hub had closed: the money is with the channel and must go back; taking the
       // notification stops the channel's retries, the warning is the operator's
       log.warn("Payment {}: {} says {} but the order is {}: refund it", order.get().id(), channelCode,
-          event.state().state(), e.from().code());
+          paid.state(), e.from().code());
     }
     return channel.accepted();
   }

@@ -152,6 +152,47 @@ class PaymentsIT extends HubIntegrationTest {
   }
 
   @Test
+  void aPaidOrderIsRefundedInPartsAndTheStatusListsTheRefunds() throws Exception {
+    String token = hospital("PAY_HOSP_A");
+    String number = "ORD-" + System.nanoTime();
+    String payment = value(parameters(postAs(token, "/fhir/$create-payment", json(order(number, "20.00")))), "payment");
+    assertThat(postAs(token, "/sandbox/payments/wechatpay/" + number + "/pay", "").statusCode()).isEqualTo(202);
+    awaitStatus(token, payment, "paid"::equals);
+
+    Parameters refund = new Parameters()
+        .addParameter("payment", new StringType(payment))
+        .addParameter("refundRequestNo", new StringType("RF-" + number))
+        .addParameter("reason", new StringType("检查取消"));
+    refund.addParameter().setName("amount").setValue(new Money().setValue(new BigDecimal("5.00")).setCurrency("CNY"));
+    HttpResponse<String> started = postAs(token, "/fhir/$refund-payment", json(refund));
+    assertThat(started.statusCode()).isEqualTo(200);
+    assertThat(value(parameters(started), "status")).isIn("refunding", "refunded");
+    HttpResponse<String> repeated = postAs(token, "/fhir/$refund-payment", json(refund));
+    assertThat(repeated.statusCode()).isEqualTo(200);
+    assertThat(value(parameters(repeated), "refund")).isEqualTo(value(parameters(started), "refund"));
+
+    Parameters tooMuch = new Parameters()
+        .addParameter("payment", new StringType(payment))
+        .addParameter("refundRequestNo", new StringType("RF2-" + number));
+    tooMuch.addParameter().setName("amount").setValue(new Money().setValue(new BigDecimal("15.01")).setCurrency("CNY"));
+    Instant deadline = Instant.now().plusSeconds(20);
+    HttpResponse<String> refused = postAs(token, "/fhir/$refund-payment", json(tooMuch));
+    while (refused.statusCode() == 409 && Instant.now().isBefore(deadline)) {
+      // the first refund is still with the channel
+      Thread.sleep(100);
+      refused = postAs(token, "/fhir/$refund-payment", json(tooMuch));
+    }
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(refused.body()).contains("only 15.00 CNY of 20.00 CNY is left to refund");
+
+    Parameters status = awaitStatus(token, payment, "paid"::equals);
+    var refunds = status.getParameter().stream().filter(p -> p.getName().equals("refund")).toList();
+    assertThat(refunds).hasSize(1);
+    assertThat(refunds.get(0).getPart().stream().filter(p -> p.getName().equals("status")).findFirst().orElseThrow()
+        .getValue().primitiveValue()).isEqualTo("refunded");
+  }
+
+  @Test
   void notificationsNeedNoTokenButTheChannelsSignature() throws Exception {
     HttpResponse<String> forged = postAs(null, "/payments/notify/wechatpay",
         "{\"id\":\"x\",\"resource\":{\"ciphertext\":\"AAAA\",\"nonce\":\"n\",\"associated_data\":\"transaction\"}}");

@@ -32,6 +32,19 @@ public interface PaymentChannel {
   void close(PaymentOrder order);
 
   /**
+   * Asks the channel to refund (the same refund id again is the same refund at the channel).
+   *
+   * @param paymentId the order's id at the channel
+   * @param refundId the hub's refund id ({@code out_refund_no})
+   * @throws ChannelUnavailable when the channel cannot be reached or answers an error: the refund
+   *     may or may not have reached it, so it is asked again with the same refund id
+   */
+  ChannelRefund refund(PaymentOrder order, String refundId, long amountFen, String reason);
+
+  /** The refund as the channel sees it now ({@code NOT_FOUND} when it never reached the channel). */
+  ChannelRefund queryRefund(PaymentOrder order, String refundId);
+
+  /**
    * Verifies (signature, certificate or key) and reads a notification as received.
    *
    * @param headers the HTTP headers, names in lower case

@@ -9,6 +9,8 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import cn.healthcard.hub.payments.Payments;
 import cn.healthcard.hub.payments.order.Fen;
 import cn.healthcard.hub.payments.order.NewPayment;
+import cn.healthcard.hub.payments.order.NewRefund;
+import cn.healthcard.hub.payments.order.PaymentRefund;
 import cn.healthcard.hub.payments.order.PaymentOrder;
 import cn.healthcard.hub.terminology.identity.InvalidResidentIdNumberException;
 import cn.healthcard.hub.terminology.identity.ResidentIdNumber;
@@ -26,7 +28,7 @@ import org.hl7.fhir.r4.model.StringType;
 
 /**
  * The hospital-facing payment API (contract): {@code $create-payment}, {@code $payment-status},
- * {@code $close-payment}, server-level operations taking and answering {@code Parameters}. A
+ * {@code $close-payment}, {@code $refund-payment}, server-level operations taking and answering {@code Parameters}. A
  * hospital sees its own orders only (another institution's is not found).
  */
 public class PaymentOperations {
@@ -59,18 +61,7 @@ public class PaymentOperations {
     if (number.isEmpty() || number.length() > 64) {
       throw invalid("merchantOrderNo", "merchantOrderNo (the hospital's order number, 1-64 characters) is required");
     }
-    if (amount == null || !amount.hasValue()) {
-      throw invalid("amount", "amount (Money, CNY) is required");
-    }
-    if (amount.hasCurrency() && !"CNY".equals(amount.getCurrency())) {
-      throw invalid("amount", "amount.currency must be CNY");
-    }
-    Fen fen;
-    try {
-      fen = Fen.ofYuan(amount.getValue());
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw invalid("amount", "amount.value: " + e.getMessage());
-    }
+    Fen fen = fen(amount);
     Optional<String> payer = Optional.empty();
     if (patient != null && !patient.isEmpty()) {
       if (!ResidentIdNumber.HEALTH_CARD_SYSTEM.equals(patient.getSystem())) {
@@ -101,7 +92,63 @@ public class PaymentOperations {
   @Operation(name = "$payment-status", idempotent = true)
   public Parameters paymentStatus(@OperationParam(name = "payment", min = 0) StringType payment, RequestDetails request) {
     String id = required(payment);
-    return describe(PaymentOutcomes.call(() -> payments.status(callers.institution(request), id)));
+    Optional<String> institution = callers.institution(request);
+    Parameters out = describe(PaymentOutcomes.call(() -> payments.status(institution, id)));
+    for (PaymentRefund refund : payments.refunds(institution, id)) {
+      Parameters.ParametersParameterComponent part = out.addParameter().setName("refund");
+      part.addPart().setName("refund").setValue(new StringType(refund.id()));
+      part.addPart().setName("refundRequestNo").setValue(new StringType(refund.refundRequestNo()));
+      part.addPart().setName("amount").setValue(new Money().setValue(refund.amount().yuan()).setCurrency("CNY"));
+      part.addPart().setName("status").setValue(new CodeType(refund.status().code()));
+      refund.refundedAt().ifPresent(t -> part.addPart().setName("refundedAt").setValue(instant(t)));
+    }
+    return out;
+  }
+
+  @Operation(name = "$refund-payment")
+  public Parameters refundPayment(
+      @OperationParam(name = "payment", min = 0) StringType payment,
+      @OperationParam(name = "refundRequestNo", min = 0) StringType refundRequestNo,
+      @OperationParam(name = "amount", min = 0) Money amount,
+      @OperationParam(name = "reason", min = 0) StringType reason,
+      RequestDetails request) {
+    String id = required(payment);
+    String number = refundRequestNo == null ? "" : refundRequestNo.getValueNotNull().strip();
+    if (number.isEmpty() || number.length() > 64) {
+      throw invalid("refundRequestNo", "refundRequestNo (the hospital's number for this refund, 1-64 characters) is required");
+    }
+    Fen fen = fen(amount);
+    String why = reason == null ? null : reason.getValueNotNull().strip();
+    PaymentRefund refund = PaymentOutcomes.call(() ->
+        payments.refund(callers.institution(request), id, new NewRefund(number, fen, why)));
+    Parameters out = new Parameters();
+    out.addParameter("refund", new StringType(refund.id()));
+    out.addParameter("status", new CodeType(refund.status().code()));
+    out.addParameter("payment", new StringType(refund.paymentId()));
+    out.addParameter("refundRequestNo", new StringType(refund.refundRequestNo()));
+    out.addParameter().setName("amount").setValue(new Money().setValue(refund.amount().yuan()).setCurrency("CNY"));
+    refund.refundedAt().ifPresent(t -> out.addParameter().setName("refundedAt").setValue(instant(t)));
+    return out;
+  }
+
+  /** A Money in CNY with at most two decimals, as fen; a 422 naming {@code amount} otherwise. */
+  private static Fen fen(Money amount) {
+    if (amount == null || !amount.hasValue()) {
+      throw invalid("amount", "amount (Money, CNY) is required");
+    }
+    if (amount.hasCurrency() && !"CNY".equals(amount.getCurrency())) {
+      throw invalid("amount", "amount.currency must be CNY");
+    }
+    try {
+      return Fen.ofYuan(amount.getValue());
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw invalid("amount", "amount.value: " + e.getMessage());
+    }
+  }
+
+  private static InstantType instant(java.time.Instant t) {
+    // in the province's time, whatever the server's zone
+    return new InstantType(Date.from(t), TemporalPrecisionEnum.SECOND, TimeZone.getTimeZone("GMT+08:00"));
   }
 
   @Operation(name = "$close-payment")
@@ -136,9 +183,7 @@ public class PaymentOperations {
     out.addParameter("merchantOrderNo", new StringType(order.merchantOrderNo()));
     out.addParameter().setName("amount").setValue(new Money().setValue(order.amount().yuan()).setCurrency("CNY"));
     order.channelTransactionId().ifPresent(t -> out.addParameter("channelTransactionId", new StringType(t)));
-    // in the province's time, whatever the server's zone
-    order.paidAt().ifPresent(t -> out.addParameter().setName("paidAt").setValue(
-        new InstantType(Date.from(t), TemporalPrecisionEnum.SECOND, TimeZone.getTimeZone("GMT+08:00"))));
+    order.paidAt().ifPresent(t -> out.addParameter().setName("paidAt").setValue(instant(t)));
     return out;
   }
 }

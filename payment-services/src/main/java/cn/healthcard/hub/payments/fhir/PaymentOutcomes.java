@@ -8,6 +8,7 @@ import cn.healthcard.hub.payments.Payments;
 import cn.healthcard.hub.payments.channel.ChannelUnavailable;
 import cn.healthcard.hub.payments.order.IllegalPaymentTransition;
 import cn.healthcard.hub.payments.order.PaymentConflict;
+import cn.healthcard.hub.payments.order.RefundRefused;
 import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
@@ -38,6 +39,11 @@ final class PaymentOutcomes {
       throw new ResourceNotFoundException(e.getMessage(), issue(IssueType.NOTFOUND, e.getMessage(), "payment"));
     } catch (PaymentConflict e) {
       throw new ResourceVersionConflictException(e.getMessage(), issue(IssueType.DUPLICATE, e.getMessage(), "merchantOrderNo"));
+    } catch (RefundRefused e) {
+      if (e.parameter().equals("amount")) {
+        throw invalid("amount", e.getMessage());
+      }
+      throw new ResourceVersionConflictException(e.getMessage(), issue(IssueType.CONFLICT, e.getMessage(), e.parameter()));
     } catch (IllegalPaymentTransition e) {
       throw new ResourceVersionConflictException(e.getMessage(), issue(IssueType.BUSINESSRULE, e.getMessage(), "payment"));
     } catch (ChannelUnavailable e) {

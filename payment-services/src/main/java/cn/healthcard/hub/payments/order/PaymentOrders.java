@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -49,7 +50,7 @@ public class PaymentOrders {
   }
 
   /** Orders of every institution with this merchant order number (the sandbox's payer knows only it). */
-  public java.util.List<PaymentOrder> byMerchantOrderNo(String merchantOrderNo) {
+  public List<PaymentOrder> byMerchantOrderNo(String merchantOrderNo) {
     return jdbc.sql("select " + COLUMNS + " from hub.payment_order where merchant_order_no = ?")
         .param(merchantOrderNo).query(PaymentOrders::row).list();
   }
@@ -132,6 +133,121 @@ public class PaymentOrders {
           .update();
       return byId(id).orElseThrow();
     });
+  }
+
+  // ---------------------------------------------------------------- refunds
+
+  private static final String REFUND_COLUMNS = "id, payment_id, refund_request_no, amount_fen, reason, status,"
+      + " channel_refund_id, refunded_at, created_at";
+
+  /** What a refund request found: the refund, and whether this call made it. */
+  public record RefundStarted(PaymentRefund refund, boolean isNew) {}
+
+  public List<PaymentRefund> refunds(String paymentId) {
+    return jdbc.sql("select " + REFUND_COLUMNS + " from hub.payment_refund where payment_id = ? order by created_at, id")
+        .param(paymentId).query(PaymentOrders::refundRow).list();
+  }
+
+  public Optional<PaymentRefund> refund(String refundId) {
+    return jdbc.sql("select " + REFUND_COLUMNS + " from hub.payment_refund where id = ?").param(refundId)
+        .query(PaymentOrders::refundRow).optional();
+  }
+
+  /**
+   * Starts a refund of a paid order, or answers the one started before with the same request
+   * number: under the order's row lock, never more than is left to refund, one refund with the
+   * channel at a time; the order becomes refunding.
+   *
+   * @throws RefundRefused naming the parameter (amount, refundRequestNo, payment)
+   * @throws IllegalPaymentTransition when the order is not paid
+   */
+  public RefundStarted startRefund(String paymentId, NewRefund request) {
+    return transactions.execute(status -> {
+      PaymentOrder order = lock(paymentId);
+      Optional<PaymentRefund> existing = jdbc.sql("select " + REFUND_COLUMNS
+              + " from hub.payment_refund where payment_id = ? and refund_request_no = ?")
+          .param(paymentId).param(request.refundRequestNo()).query(PaymentOrders::refundRow).optional();
+      if (existing.isPresent()) {
+        if (existing.get().amount().value() != request.amount().value()) {
+          throw new RefundRefused("refundRequestNo", "refundRequestNo " + request.refundRequestNo()
+              + " was already used for " + existing.get().amount().yuan() + " CNY: a new refund needs a new number");
+        }
+        return new RefundStarted(existing.get(), false);
+      }
+      if (order.status() == PaymentStatus.REFUNDING) {
+        throw new RefundRefused("payment", "a refund of this payment is with the channel: ask again once it is done");
+      }
+      order.status().check(PaymentStatus.REFUNDING);
+      long taken = jdbc.sql("select coalesce(sum(amount_fen), 0) from hub.payment_refund where payment_id = ?"
+              + " and status in ('refunding', 'refunded')").param(paymentId).query(Long.class).single();
+      long left = order.amount().value() - taken;
+      if (request.amount().value() > left) {
+        throw new RefundRefused("amount", "only " + new Fen(left).yuan() + " CNY of " + order.amount().yuan()
+            + " CNY is left to refund");
+      }
+      String id = "R" + HexFormat.of().formatHex(randomBytes(12));
+      Instant now = clock.instant();
+      jdbc.sql("insert into hub.payment_refund (id, payment_id, refund_request_no, amount_fen, reason, status,"
+              + " created_at, updated_at) values (?, ?, ?, ?, ?, 'refunding', ?, ?)")
+          .param(id).param(paymentId).param(request.refundRequestNo()).param(request.amount().value())
+          .param(request.reason()).param(Timestamp.from(now)).param(Timestamp.from(now)).update();
+      ledger(paymentId, order.status(), PaymentStatus.REFUNDING, request.amount().value(), "refund", null);
+      setStatus(paymentId, PaymentStatus.REFUNDING);
+      return new RefundStarted(refund(id).orElseThrow(), true);
+    });
+  }
+
+  /**
+   * Records the channel's outcome of a refund, once: refunded (the order is refunded when nothing
+   * is left, else paid again) or failed (the order is paid again). A refund already final stays as
+   * it is; the same channel event again changes nothing.
+   */
+  public PaymentRefund finishRefund(String refundId, RefundStatus outcome, Optional<String> channelRefundId,
+      Optional<Instant> refundedAt, String source, Optional<String> eventId) {
+    return transactions.execute(status -> {
+      PaymentRefund refund = jdbc.sql("select " + REFUND_COLUMNS + " from hub.payment_refund where id = ? for update")
+          .param(refundId).query(PaymentOrders::refundRow).optional()
+          .orElseThrow(() -> new IllegalArgumentException("no refund " + refundId));
+      PaymentOrder order = lock(refund.paymentId());
+      if (!refund.status().canBecome(outcome)) {
+        return refund;
+      }
+      if (eventId.isPresent() && jdbc.sql("select count(*) from hub.payment_ledger where payment_id = ?"
+              + " and channel_event_id = ?").param(order.id()).param(eventId.get()).query(Integer.class).single() > 0) {
+        return refund;
+      }
+      jdbc.sql("update hub.payment_refund set status = ?, channel_refund_id = coalesce(?, channel_refund_id),"
+              + " refunded_at = coalesce(?, refunded_at), updated_at = ? where id = ?")
+          .param(outcome.code()).param(channelRefundId.orElse(null))
+          .param(refundedAt.map(Timestamp::from).orElse(null)).param(Timestamp.from(clock.instant())).param(refundId)
+          .update();
+      long refunded = jdbc.sql("select coalesce(sum(amount_fen), 0) from hub.payment_refund where payment_id = ?"
+              + " and status = 'refunded'").param(order.id()).query(Long.class).single();
+      PaymentStatus next = refunded >= order.amount().value() ? PaymentStatus.REFUNDED : PaymentStatus.PAID;
+      order.status().check(next);
+      ledger(order.id(), order.status(), next, refund.amount().value(), source, eventId.orElse(null));
+      setStatus(order.id(), next);
+      return refund(refundId).orElseThrow();
+    });
+  }
+
+  private PaymentOrder lock(String paymentId) {
+    return jdbc.sql("select " + COLUMNS + " from hub.payment_order where id = ? for update")
+        .param(paymentId).query(PaymentOrders::row).optional()
+        .orElseThrow(() -> new IllegalArgumentException("no payment " + paymentId));
+  }
+
+  private void setStatus(String paymentId, PaymentStatus to) {
+    jdbc.sql("update hub.payment_order set status = ?, updated_at = ? where id = ?")
+        .param(to.code()).param(Timestamp.from(clock.instant())).param(paymentId).update();
+  }
+
+  private static PaymentRefund refundRow(ResultSet rs, int n) throws SQLException {
+    Timestamp refunded = rs.getTimestamp("refunded_at");
+    return new PaymentRefund(rs.getString("id"), rs.getString("payment_id"), rs.getString("refund_request_no"),
+        new Fen(rs.getLong("amount_fen")), rs.getString("reason"), RefundStatus.fromCode(rs.getString("status")),
+        Optional.ofNullable(rs.getString("channel_refund_id")), Optional.ofNullable(refunded).map(Timestamp::toInstant),
+        rs.getTimestamp("created_at").toInstant());
   }
 
   /** How many ledger rows an order has in a state (tests, reconciliation). */

@@ -2,6 +2,7 @@ package cn.healthcard.hub.payments.wechatpay;
 
 import cn.healthcard.hub.payments.channel.AlreadyPaid;
 import cn.healthcard.hub.payments.channel.ChannelEvent;
+import cn.healthcard.hub.payments.channel.ChannelRefund;
 import cn.healthcard.hub.payments.channel.ChannelState;
 import cn.healthcard.hub.payments.channel.ChannelUnavailable;
 import cn.healthcard.hub.payments.channel.InvalidNotification;
@@ -24,6 +25,13 @@ import com.wechat.pay.java.service.payments.nativepay.model.Amount;
 import com.wechat.pay.java.service.payments.nativepay.model.CloseOrderRequest;
 import com.wechat.pay.java.service.payments.nativepay.model.PrepayRequest;
 import com.wechat.pay.java.service.payments.nativepay.model.QueryOrderByOutTradeNoRequest;
+import com.wechat.pay.java.service.refund.RefundService;
+import com.wechat.pay.java.service.refund.model.AmountReq;
+import com.wechat.pay.java.service.refund.model.CreateRequest;
+import com.wechat.pay.java.service.refund.model.QueryByOutRefundNoRequest;
+import com.wechat.pay.java.service.refund.model.Refund;
+import com.wechat.pay.java.service.refund.model.RefundNotification;
+import com.wechat.pay.java.service.refund.model.Status;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +58,7 @@ public final class WechatPayChannel implements PaymentChannel {
   private final WechatPaySettings settings;
   private final java.util.function.Supplier<String> notifyUrl;
   private final NativePayService nativePay;
+  private final RefundService refunds;
   private final NotificationParser notifications;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
@@ -86,6 +95,7 @@ public final class WechatPayChannel implements PaymentChannel {
     }
     HttpClient client = new DefaultHttpClientBuilder().config(config).okHttpClient(http.build()).build();
     this.nativePay = new NativePayService.Builder().httpClient(client).build();
+    this.refunds = new RefundService.Builder().httpClient(client).build();
     this.notifications = new NotificationParser(config);
   }
 
@@ -143,6 +153,43 @@ public final class WechatPayChannel implements PaymentChannel {
   }
 
   @Override
+  public ChannelRefund refund(PaymentOrder order, String refundId, long amountFen, String reason) {
+    CreateRequest request = new CreateRequest();
+    request.setOutTradeNo(order.id());
+    request.setOutRefundNo(refundId);
+    if (reason != null && !reason.isBlank()) {
+      request.setReason(reason.length() > 80 ? reason.substring(0, 80) : reason);
+    }
+    request.setNotifyUrl(notifyUrl.get());
+    AmountReq amount = new AmountReq();
+    amount.setRefund(amountFen);
+    amount.setTotal(order.amount().value());
+    amount.setCurrency("CNY");
+    request.setAmount(amount);
+    try {
+      return refundState(refunds.create(request));
+    } catch (HttpException | ServiceException | MalformedMessageException | ValidationException | IllegalArgumentException e) {
+      throw new ChannelUnavailable("WeChat Pay did not take the refund (" + describe(e) + ")", e);
+    }
+  }
+
+  @Override
+  public ChannelRefund queryRefund(PaymentOrder order, String refundId) {
+    QueryByOutRefundNoRequest request = new QueryByOutRefundNoRequest();
+    request.setOutRefundNo(refundId);
+    try {
+      return refundState(refunds.queryByOutRefundNo(request));
+    } catch (ServiceException e) {
+      if (e.getHttpStatusCode() == 404 || "RESOURCE_NOT_EXISTS".equals(e.getErrorCode())) {
+        return new ChannelRefund(refundId, ChannelRefund.State.NOT_FOUND, Optional.empty(), Optional.empty(), 0);
+      }
+      throw new ChannelUnavailable("WeChat Pay did not answer the refund query (" + describe(e) + ")", e);
+    } catch (HttpException | MalformedMessageException | ValidationException | IllegalArgumentException e) {
+      throw new ChannelUnavailable("WeChat Pay did not answer the refund query (" + describe(e) + ")", e);
+    }
+  }
+
+  @Override
   public ChannelEvent readNotification(Map<String, String> headers, String body) {
     String timestamp = headers.get("wechatpay-timestamp");
     try {
@@ -161,28 +208,35 @@ public final class WechatPayChannel implements PaymentChannel {
         .timestamp(timestamp)
         .body(body)
         .build();
-    Transaction transaction;
-    try {
-      transaction = notifications.parse(param, Transaction.class);
-    } catch (ValidationException e) {
-      throw new InvalidNotification("the notification's signature does not verify with WeChat Pay's key");
-    } catch (MalformedMessageException | IllegalArgumentException e) {
-      throw new InvalidNotification("the notification cannot be read or decrypted");
-    }
-    if (!settings.merchantId().equals(transaction.getMchid())) {
-      throw new InvalidNotification("the notification is for another merchant");
-    }
+    String eventType;
     String eventId;
     try {
       JsonNode envelope = json.readTree(body);
       eventId = envelope.path("id").asText("");
+      eventType = envelope.path("event_type").asText("");
     } catch (IOException e) {
       throw new InvalidNotification("the notification is not JSON");
     }
     if (eventId.isEmpty()) {
       throw new InvalidNotification("the notification has no id");
     }
-    return new ChannelEvent(eventId, state(transaction));
+    try {
+      if (eventType.startsWith("REFUND.")) {
+        // the resource is encrypted with this merchant's APIv3 key: it is this merchant's
+        RefundNotification refund = notifications.parse(param, RefundNotification.class);
+        return ChannelEvent.refund(eventId, refundState(refund.getOutRefundNo(), refund.getRefundStatus(),
+            refund.getRefundId(), refund.getSuccessTime(), refund.getAmount() == null ? null : refund.getAmount().getRefund()));
+      }
+      Transaction transaction = notifications.parse(param, Transaction.class);
+      if (!settings.merchantId().equals(transaction.getMchid())) {
+        throw new InvalidNotification("the notification is for another merchant");
+      }
+      return ChannelEvent.payment(eventId, state(transaction));
+    } catch (ValidationException e) {
+      throw new InvalidNotification("the notification's signature does not verify with WeChat Pay's key");
+    } catch (MalformedMessageException | IllegalArgumentException e) {
+      throw new InvalidNotification("the notification cannot be read or decrypted");
+    }
   }
 
   @Override
@@ -195,6 +249,22 @@ public final class WechatPayChannel implements PaymentChannel {
     // WeChat Pay sends again on anything but 2xx; its documented failure body
     String message = reason.replace("\\", "\\\\").replace("\"", "\\\"");
     return new NotificationAnswer(400, "application/json", "{\"code\":\"FAIL\",\"message\":\"" + message + "\"}");
+  }
+
+  private static ChannelRefund refundState(Refund r) {
+    return refundState(r.getOutRefundNo(), r.getStatus(), r.getRefundId(), r.getSuccessTime(),
+        r.getAmount() == null ? null : r.getAmount().getRefund());
+  }
+
+  private static ChannelRefund refundState(String outRefundNo, Status status, String refundId, String successTime,
+      Long amount) {
+    ChannelRefund.State state = status == null ? ChannelRefund.State.PROCESSING : switch (status) {
+      case SUCCESS -> ChannelRefund.State.SUCCESS;
+      case CLOSED, ABNORMAL -> ChannelRefund.State.FAILED;
+      case PROCESSING -> ChannelRefund.State.PROCESSING;
+    };
+    Optional<Instant> at = Optional.ofNullable(successTime).filter(t -> !t.isEmpty()).map(t -> OffsetDateTime.parse(t).toInstant());
+    return new ChannelRefund(outRefundNo, state, Optional.ofNullable(refundId), at, amount == null ? 0 : amount);
   }
 
   private static ChannelState state(Transaction t) {

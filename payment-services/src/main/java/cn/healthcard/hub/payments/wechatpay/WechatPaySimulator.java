@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * WeChat Pay API v3 as the hub's sandbox and tests meet it, on loopback: Native prepay, query by
- * out_trade_no, close, and payment notifications. It checks every request's
+ * out_trade_no, close, refunds (create, query by out_refund_no), and payment and refund
+ * notifications. It checks every request's
  * {@code WECHATPAY2-SHA256-RSA2048} signature with the merchant's public key (401 SIGN_ERROR
  * otherwise), signs every answer and notification with its own platform key (Wechatpay-Signature,
  * -Timestamp, -Nonce, -Serial), encrypts notification resources with AEAD_AES_256_GCM and the APIv3
@@ -63,6 +64,7 @@ public final class WechatPaySimulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WechatPaySimulator.class);
   private static final Pattern AUTH_PAIR = Pattern.compile("(\\w+)=\"([^\"]*)\"");
   private static final Pattern BY_OUT_TRADE_NO = Pattern.compile("/v3/pay/transactions/out-trade-no/([^/?]+)(/close)?");
+  private static final Pattern REFUND_BY_NO = Pattern.compile("/v3/refund/domestic/refunds/([^/?]+)");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The delays between a notification's attempts (WeChat Pay's schedule, shortened for the sandbox). */
@@ -89,6 +91,43 @@ public final class WechatPaySimulator implements AutoCloseable {
   private final Map<String, Order> orders = new ConcurrentHashMap<>();
   private final AtomicLong transactions = new AtomicLong(4200000000L);
   private final AtomicInteger notificationsSent = new AtomicInteger();
+  private final Map<String, RefundEntry> refunds = new ConcurrentHashMap<>();
+  /** Tests: the channel answers every request with a system error. */
+  private volatile boolean down;
+  /** Tests: refunds end ABNORMAL instead of SUCCESS. */
+  private volatile boolean refundsFail;
+
+  /** A refund the simulator holds. */
+  private static final class RefundEntry {
+    final String outRefundNo;
+    final Order order;
+    final long amount;
+    final String notifyUrl;
+    final String refundId;
+    final String createTime;
+    volatile String status = "PROCESSING";
+    volatile String successTime;
+    volatile String notificationId;
+
+    RefundEntry(String outRefundNo, Order order, long amount, String notifyUrl, String refundId, String createTime) {
+      this.outRefundNo = outRefundNo;
+      this.order = order;
+      this.amount = amount;
+      this.notifyUrl = notifyUrl;
+      this.refundId = refundId;
+      this.createTime = createTime;
+    }
+  }
+
+  /** Tests: the channel is unreachable in effect (every request answered 500 SYSTEM_ERROR) or back. */
+  public void setDown(boolean down) {
+    this.down = down;
+  }
+
+  /** Tests: refunds end ABNORMAL (the payer's account cannot take the money back) or succeed. */
+  public void setRefundsFail(boolean fail) {
+    this.refundsFail = fail;
+  }
 
   /** An order the simulator holds. */
   private static final class Order {
@@ -202,9 +241,13 @@ public final class WechatPaySimulator implements AutoCloseable {
   }
 
   private void notify(Order order, int attempt) {
+    notify(order.notifyUrl, () -> notificationBody(order), attempt);
+  }
+
+  private void notify(String url, java.util.function.Supplier<String> body, int attempt) {
     scheduler.schedule(() -> {
       try {
-        int status = send(order).statusCode();
+        int status = send(url, body.get()).statusCode();
         if (status / 100 == 2) {
           return;
         }
@@ -216,20 +259,145 @@ public final class WechatPaySimulator implements AutoCloseable {
         return;
       }
       if (attempt < retries.size()) {
-        notify(order, attempt + 1);
+        notify(url, body, attempt + 1);
       }
     }, attempt == 0 ? 0 : retries.get(attempt - 1).toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private HttpResponse<String> send(Order order) throws IOException, InterruptedException {
-    String body = notificationBody(order);
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(order.notifyUrl))
+    return send(order.notifyUrl, notificationBody(order));
+  }
+
+  private HttpResponse<String> send(String url, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(5))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     signedHeaders(body).forEach(request::header);
     notificationsSent.incrementAndGet();
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sends a finished refund's notification once more (tests). */
+  public int renotifyRefund(String outRefundNo) throws IOException, InterruptedException {
+    RefundEntry refund = refunds.get(outRefundNo);
+    if (refund == null || refund.notificationId == null) {
+      throw new IllegalStateException("no finished refund " + outRefundNo);
+    }
+    return send(refund.notifyUrl, refundNotificationBody(refund)).statusCode();
+  }
+
+  private String refundNotificationBody(RefundEntry refund) {
+    ObjectNode plain = json.createObjectNode()
+        .put("mchid", merchantId)
+        .put("out_trade_no", refund.order.outTradeNo)
+        .put("transaction_id", refund.order.transactionId)
+        .put("out_refund_no", refund.outRefundNo)
+        .put("refund_id", refund.refundId)
+        .put("refund_status", refund.status)
+        .put("user_received_account", "支付用户零钱");
+    if (refund.successTime != null) {
+      plain.put("success_time", refund.successTime);
+    }
+    plain.set("amount", json.createObjectNode().put("total", refund.order.total).put("refund", refund.amount)
+        .put("payer_total", refund.order.total).put("payer_refund", refund.amount));
+    String nonce = HexFormat.of().formatHex(random(6));
+    ObjectNode resource = json.createObjectNode()
+        .put("original_type", "refund")
+        .put("algorithm", "AEAD_AES_256_GCM")
+        .put("ciphertext", encrypt(plain.toString(), nonce, "refund"))
+        .put("associated_data", "refund")
+        .put("nonce", nonce);
+    ObjectNode envelope = json.createObjectNode()
+        .put("id", refund.notificationId)
+        .put("create_time", refund.successTime == null ? refund.createTime : refund.successTime)
+        .put("resource_type", "encrypt-resource")
+        .put("event_type", refund.status.equals("SUCCESS") ? "REFUND.SUCCESS" : "REFUND.ABNORMAL")
+        .put("summary", refund.status.equals("SUCCESS") ? "退款成功" : "退款异常");
+    envelope.set("resource", resource);
+    return envelope.toString();
+  }
+
+  private ObjectNode refundJson(RefundEntry refund) {
+    ObjectNode r = json.createObjectNode()
+        .put("refund_id", refund.refundId)
+        .put("out_refund_no", refund.outRefundNo)
+        .put("transaction_id", refund.order.transactionId)
+        .put("out_trade_no", refund.order.outTradeNo)
+        .put("channel", "ORIGINAL")
+        .put("user_received_account", "支付用户零钱")
+        .put("create_time", refund.createTime)
+        .put("status", refund.status)
+        .put("funds_account", "AVAILABLE");
+    if (refund.successTime != null) {
+      r.put("success_time", refund.successTime);
+    }
+    r.set("amount", json.createObjectNode().put("total", refund.order.total).put("refund", refund.amount)
+        .put("payer_total", refund.order.total).put("payer_refund", refund.amount)
+        .put("settlement_total", refund.order.total).put("settlement_refund", refund.amount)
+        .put("discount_refund", 0).put("currency", "CNY").put("refund_fee", 0));
+    r.set("promotion_detail", json.createArrayNode());
+    return r;
+  }
+
+  private void createRefund(HttpServletResponse response, JsonNode request) throws IOException, GeneralSecurityException {
+    String outRefundNo = request.path("out_refund_no").asText("");
+    long amount = request.path("amount").path("refund").asLong(0);
+    Order order = orders.get(request.path("out_trade_no").asText(""));
+    if (outRefundNo.isEmpty() || amount <= 0 || request.path("notify_url").asText("").isEmpty()) {
+      error(response, 400, "PARAM_ERROR", "out_refund_no, notify_url and amount.refund are required");
+      return;
+    }
+    if (order == null) {
+      error(response, 404, "RESOURCE_NOT_EXISTS", "订单不存在");
+      return;
+    }
+    RefundEntry existing = refunds.get(outRefundNo);
+    if (existing != null) {
+      answer(response, 200, refundJson(existing).toString());
+      return;
+    }
+    RefundEntry refund;
+    synchronized (order) {
+      if (!order.state.equals("SUCCESS") && !order.state.equals("REFUND")) {
+        error(response, 400, "INVALID_REQUEST", "订单未支付");
+        return;
+      }
+      long taken = refunds.values().stream().filter(r -> r.order == order && !r.status.equals("ABNORMAL")
+          && !r.status.equals("CLOSED")).mapToLong(r -> r.amount).sum();
+      if (taken + amount > order.total || request.path("amount").path("total").asLong(0) != order.total) {
+        error(response, 400, "NOT_ENOUGH", "退款金额超过订单可退金额");
+        return;
+      }
+      refund = new RefundEntry(outRefundNo, order, amount, request.path("notify_url").asText(),
+          "50300" + Long.toString(transactions.incrementAndGet()), now());
+      refunds.put(outRefundNo, refund);
+    }
+    answer(response, 200, refundJson(refund).toString());
+    scheduler.schedule(() -> finishRefund(refund), 200, TimeUnit.MILLISECONDS);
+  }
+
+  private void finishRefund(RefundEntry refund) {
+    synchronized (refund.order) {
+      if (refundsFail) {
+        refund.status = "ABNORMAL";
+      } else {
+        refund.status = "SUCCESS";
+        refund.successTime = now();
+        long refunded = refunds.values().stream().filter(r -> r.order == refund.order && r.status.equals("SUCCESS"))
+            .mapToLong(r -> r.amount).sum();
+        if (refunded >= refund.order.total) {
+          refund.order.state = "REFUND";
+        }
+      }
+      refund.notificationId = UUID.randomUUID().toString();
+    }
+    notify(refund.notifyUrl, () -> refundNotificationBody(refund), 0);
+  }
+
+  private String now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.ofHours(8)).withNano(0)
+        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
   }
 
   private String notificationBody(Order order) {
@@ -285,7 +453,25 @@ public final class WechatPaySimulator implements AutoCloseable {
         error(response, 401, "SIGN_ERROR", refused.get());
         return;
       }
+      if (down) {
+        error(response, 500, "SYSTEM_ERROR", "系统错误");
+        return;
+      }
       String path = exchange.getRequestURI();
+      if (exchange.getMethod().equals("POST") && path.equals("/v3/refund/domestic/refunds")) {
+        createRefund(response, json.readTree(body));
+        return;
+      }
+      Matcher refundPath = REFUND_BY_NO.matcher(path);
+      if (exchange.getMethod().equals("GET") && refundPath.matches()) {
+        RefundEntry refund = refunds.get(refundPath.group(1));
+        if (refund == null) {
+          error(response, 404, "RESOURCE_NOT_EXISTS", "退款单不存在");
+        } else {
+          answer(response, 200, refundJson(refund).toString());
+        }
+        return;
+      }
       if (exchange.getMethod().equals("POST") && path.equals("/v3/pay/transactions/native")) {
         prepay(response, json.readTree(body));
         return;

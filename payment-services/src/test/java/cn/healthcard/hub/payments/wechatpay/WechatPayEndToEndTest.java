@@ -9,6 +9,10 @@ import cn.healthcard.hub.payments.channel.PaymentChannel.NotificationAnswer;
 import cn.healthcard.hub.payments.order.Fen;
 import cn.healthcard.hub.payments.order.IllegalPaymentTransition;
 import cn.healthcard.hub.payments.order.NewPayment;
+import cn.healthcard.hub.payments.order.NewRefund;
+import cn.healthcard.hub.payments.order.PaymentRefund;
+import cn.healthcard.hub.payments.order.RefundRefused;
+import cn.healthcard.hub.payments.order.RefundStatus;
 import cn.healthcard.hub.payments.order.PaymentConflict;
 import cn.healthcard.hub.payments.order.PaymentOrder;
 import cn.healthcard.hub.payments.order.PaymentOrders;
@@ -202,6 +206,96 @@ class WechatPayEndToEndTest {
         s.apiV3Key(), s.notifyUrl());
     assertThatThrownBy(() -> new WechatPayChannel(wrongPlatformKey, Clock.systemUTC()).prepay(order))
         .isInstanceOf(ChannelUnavailable.class).hasMessageContaining("ValidationException");
+  }
+
+  private PaymentOrder paidOrder(long fen) throws InterruptedException {
+    PaymentOrder created = payments.create(payment("M-" + System.nanoTime(), fen));
+    sandbox.simulator().pay(created.id());
+    PaymentOrder paid = await(() -> orders.byId(created.id()).orElseThrow(), PaymentStatus.PAID);
+    assertThat(paid.status()).isEqualTo(PaymentStatus.PAID);
+    return paid;
+  }
+
+  private static PaymentRefund awaitRefund(String refundId, RefundStatus status) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(10);
+    PaymentRefund refund = orders.refund(refundId).orElseThrow();
+    while (refund.status() != status && Instant.now().isBefore(deadline)) {
+      Thread.sleep(50);
+      refund = orders.refund(refundId).orElseThrow();
+    }
+    return refund;
+  }
+
+  @Test
+  void partialRefundsAddUpToAFullOneAndTheSameRequestNumberNeverRefundsTwice() throws Exception {
+    PaymentOrder paid = paidOrder(1000);
+    PaymentRefund first = payments.refund(Optional.of("HOSP-1"), paid.id(), new NewRefund("RF-1", new Fen(300), "退一项检查"));
+    assertThat(first.status()).isEqualTo(RefundStatus.REFUNDING);
+    PaymentRefund done = awaitRefund(first.id(), RefundStatus.REFUNDED);
+    assertThat(done.status()).isEqualTo(RefundStatus.REFUNDED);
+    assertThat(done.channelRefundId()).isPresent();
+    assertThat(orders.byId(paid.id()).orElseThrow().status()).isEqualTo(PaymentStatus.PAID);
+
+    // the hospital's retry of the same refund: the same refund, nothing sent as a second one
+    PaymentRefund again = payments.refund(Optional.of("HOSP-1"), paid.id(), new NewRefund("RF-1", new Fen(300), "退一项检查"));
+    assertThat(again.id()).isEqualTo(first.id());
+    for (int i = 0; i < 5; i++) {
+      assertThat(sandbox.simulator().renotifyRefund(first.id())).isEqualTo(204);
+    }
+    assertThat(payments.refunds(Optional.of("HOSP-1"), paid.id())).hasSize(1);
+
+    assertThatThrownBy(() -> payments.refund(Optional.of("HOSP-1"), paid.id(), new NewRefund("RF-2", new Fen(800), null)))
+        .isInstanceOf(RefundRefused.class).hasMessage("only 7.00 CNY of 10.00 CNY is left to refund");
+    PaymentRefund rest = payments.refund(Optional.of("HOSP-1"), paid.id(), new NewRefund("RF-2", new Fen(700), null));
+    assertThat(awaitRefund(rest.id(), RefundStatus.REFUNDED).status()).isEqualTo(RefundStatus.REFUNDED);
+    assertThat(await(() -> orders.byId(paid.id()).orElseThrow(), PaymentStatus.REFUNDED).status())
+        .isEqualTo(PaymentStatus.REFUNDED);
+    assertThat(orders.ledgerRows(paid.id(), PaymentStatus.REFUNDED)).isEqualTo(1);
+    assertThat(orders.ledgerRows(paid.id(), PaymentStatus.REFUNDING)).isEqualTo(2);
+  }
+
+  @Test
+  void aRefundWhileTheChannelIsDownIsSentAgainWhenTheStatusIsRead() throws Exception {
+    PaymentOrder paid = paidOrder(2000);
+    sandbox.simulator().setDown(true);
+    try {
+      assertThatThrownBy(() -> payments.refund(Optional.of("HOSP-1"), paid.id(), new NewRefund("RF-D", new Fen(2000), "取消")))
+          .isInstanceOf(ChannelUnavailable.class).hasMessageContaining("HTTP 500 SYSTEM_ERROR");
+      assertThat(orders.byId(paid.id()).orElseThrow().status()).isEqualTo(PaymentStatus.REFUNDING);
+      // another refund waits for this one
+      assertThatThrownBy(() -> payments.refund(Optional.of("HOSP-1"), paid.id(), new NewRefund("RF-E", new Fen(1), null)))
+          .isInstanceOf(RefundRefused.class);
+    } finally {
+      sandbox.simulator().setDown(false);
+    }
+    payments.status(Optional.of("HOSP-1"), paid.id());
+    PaymentRefund refund = payments.refunds(Optional.of("HOSP-1"), paid.id()).get(0);
+    assertThat(awaitRefund(refund.id(), RefundStatus.REFUNDED).status()).isEqualTo(RefundStatus.REFUNDED);
+    assertThat(await(() -> orders.byId(paid.id()).orElseThrow(), PaymentStatus.REFUNDED).status())
+        .isEqualTo(PaymentStatus.REFUNDED);
+  }
+
+  @Test
+  void aRefundTheChannelCannotMakeFailsAndThePaymentStaysPaid() throws Exception {
+    PaymentOrder paid = paidOrder(500);
+    sandbox.simulator().setRefundsFail(true);
+    try {
+      PaymentRefund refund = payments.refund(Optional.of("HOSP-1"), paid.id(), new NewRefund("RF-F", new Fen(500), null));
+      assertThat(awaitRefund(refund.id(), RefundStatus.FAILED).status()).isEqualTo(RefundStatus.FAILED);
+    } finally {
+      sandbox.simulator().setRefundsFail(false);
+    }
+    assertThat(await(() -> orders.byId(paid.id()).orElseThrow(), PaymentStatus.PAID).status()).isEqualTo(PaymentStatus.PAID);
+    // the amount is free again
+    PaymentRefund retry = payments.refund(Optional.of("HOSP-1"), paid.id(), new NewRefund("RF-G", new Fen(500), null));
+    assertThat(awaitRefund(retry.id(), RefundStatus.REFUNDED).status()).isEqualTo(RefundStatus.REFUNDED);
+  }
+
+  @Test
+  void anUnpaidOrderIsNotRefunded() {
+    PaymentOrder open = payments.create(payment("M-" + System.nanoTime(), 100));
+    assertThatThrownBy(() -> payments.refund(Optional.of("HOSP-1"), open.id(), new NewRefund("RF-X", new Fen(100), null)))
+        .isInstanceOf(IllegalPaymentTransition.class).hasMessage("a payment that is created cannot become refunding");
   }
 
   @Test

@@ -30,7 +30,8 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
   static final List<String> HOSPITAL_OPERATIONS = List.of(
       "$everything", "$merge", "$hapi.fhir.undo-merge", "$transfer-out", "$cancel-record",
       "$enrol-chronic-care", "$follow-ups-due", "$immunization-forecast", "$validate",
-      "$card-status", "$create-payment", "$payment-status", "$close-payment");
+      "$card-status", "$create-payment", "$payment-status", "$close-payment",
+      "$refund-payment");
 
   /** The card platform's operations for issuers. */
   static final List<String> CARD_ISSUER_OPERATIONS = List.of(
