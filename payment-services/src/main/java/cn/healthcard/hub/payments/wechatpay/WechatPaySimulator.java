@@ -82,7 +82,8 @@ public final class WechatPaySimulator implements AutoCloseable {
   private final Tomcat server;
   private final Connector connector;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+  // notifications go out concurrently, as the channel sends them
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4, r -> {
     Thread t = new Thread(r, "wechatpay-simulator-notify");
     t.setDaemon(true);
     return t;
