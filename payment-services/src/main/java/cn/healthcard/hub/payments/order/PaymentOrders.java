@@ -15,7 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The payment ledger ({@code hub.payment_order}, one row per order; {@code hub.payment_ledger}, one
- * row per change of state). Every change goes through {@link PaymentStatus} under a row lock in one
+ * row per change of state; {@code hub.payment_refund}, one row per refund asked for). Every change goes through {@link PaymentStatus} under a row lock in one
  * transaction with its ledger row; a change reported twice by a channel (the same event id) is
  * recorded once. A merchant order number is unique per institution in the database, so two
  * concurrent creates of one order make one order.
