@@ -163,6 +163,34 @@ class WechatPayEndToEndTest {
   }
 
   @Test
+  void aNotificationWhoseAmountIsNotTheOrdersOrForAnUnknownOrderIsRefused() throws Exception {
+    PaymentOrder created = payments.create(payment("M-" + System.nanoTime(), 880));
+    refuseNotifications.incrementAndGet();
+    try {
+      sandbox.simulator().pay(created.id());
+      Thread.sleep(300);
+    } finally {
+      refuseNotifications.decrementAndGet();
+    }
+    var notification = sandbox.simulator().notification(created.id());
+    Map<String, String> headers = new HashMap<>();
+    notification.getKey().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+    // the ledger says another amount than the channel paid: never applied
+    JdbcClient jdbc = JdbcClient.create(cn.healthcard.hub.payments.TestDatabaseAccess.dataSource());
+    jdbc.sql("update hub.payment_order set amount_fen = 881 where id = ?").param(created.id()).update();
+    NotificationAnswer mismatch = payments.notification("wechatpay", headers, notification.getValue());
+    assertThat(mismatch.status()).isEqualTo(400);
+    assertThat(mismatch.body()).contains("amount does not match the order");
+    assertThat(orders.byId(created.id()).orElseThrow().status()).isEqualTo(PaymentStatus.CREATED);
+    // an order the hub does not have
+    jdbc.sql("update hub.payment_order set amount_fen = 880, channel = 'alipay' where id = ?").param(created.id()).update();
+    NotificationAnswer unknown = payments.notification("wechatpay", headers, notification.getValue());
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body()).contains("unknown order");
+    assertThat(orders.ledgerRows(created.id(), PaymentStatus.PAID)).isZero();
+  }
+
+  @Test
   void aLostNotificationIsMadeUpForByAskingTheChannel() throws Exception {
     PaymentOrder created = payments.create(payment("M-" + System.nanoTime(), 5000));
     refuseNotifications.incrementAndGet();
