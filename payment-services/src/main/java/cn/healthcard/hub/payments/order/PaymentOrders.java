@@ -111,19 +111,13 @@ public class PaymentOrders {
    */
   public PaymentOrder apply(String id, Change change) {
     return transactions.execute(status -> {
-      PaymentOrder current = jdbc.sql("select " + COLUMNS + " from hub.payment_order where id = ? for update")
-          .param(id).query(PaymentOrders::row).optional()
-          .orElseThrow(() -> new IllegalArgumentException("no payment " + id));
+      PaymentOrder current = lock(id);
       if (current.status() == change.to()) {
         return current;
       }
       current.status().check(change.to());
-      if (change.eventId().isPresent()) {
-        int seen = jdbc.sql("select count(*) from hub.payment_ledger where payment_id = ? and channel_event_id = ?")
-            .param(id).param(change.eventId().get()).query(Integer.class).single();
-        if (seen > 0) {
-          return current;
-        }
+      if (seen(id, change.eventId())) {
+        return current;
       }
       ledger(id, current.status(), change.to(), current.amount().value(), change.source(), change.eventId().orElse(null));
       jdbc.sql("update hub.payment_order set status = ?, channel_transaction_id = coalesce(?, channel_transaction_id),"
@@ -212,8 +206,7 @@ public class PaymentOrders {
       if (!refund.status().canBecome(outcome)) {
         return refund;
       }
-      if (eventId.isPresent() && jdbc.sql("select count(*) from hub.payment_ledger where payment_id = ?"
-              + " and channel_event_id = ?").param(order.id()).param(eventId.get()).query(Integer.class).single() > 0) {
+      if (seen(order.id(), eventId)) {
         return refund;
       }
       jdbc.sql("update hub.payment_refund set status = ?, channel_refund_id = coalesce(?, channel_refund_id),"
@@ -229,6 +222,12 @@ public class PaymentOrders {
       setStatus(order.id(), next);
       return refund(refundId).orElseThrow();
     });
+  }
+
+  /** Whether the channel event is already in the order's ledger (a notification sent again). */
+  private boolean seen(String paymentId, Optional<String> eventId) {
+    return eventId.isPresent() && jdbc.sql("select count(*) from hub.payment_ledger where payment_id = ?"
+        + " and channel_event_id = ?").param(paymentId).param(eventId.get()).query(Integer.class).single() > 0;
   }
 
   private PaymentOrder lock(String paymentId) {

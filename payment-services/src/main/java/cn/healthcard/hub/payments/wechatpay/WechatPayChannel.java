@@ -116,11 +116,7 @@ public final class WechatPayChannel implements PaymentChannel {
     amount.setTotal(Math.toIntExact(order.amount().value()));
     amount.setCurrency("CNY");
     request.setAmount(amount);
-    try {
-      return nativePay.prepay(request).getCodeUrl();
-    } catch (HttpException | ServiceException | MalformedMessageException | ValidationException | IllegalArgumentException e) {
-      throw new ChannelUnavailable("WeChat Pay did not take the order (" + describe(e) + ")", e);
-    }
+    return call("take the order", () -> nativePay.prepay(request).getCodeUrl());
   }
 
   @Override
@@ -128,11 +124,7 @@ public final class WechatPayChannel implements PaymentChannel {
     QueryOrderByOutTradeNoRequest request = new QueryOrderByOutTradeNoRequest();
     request.setMchid(settings.merchantId());
     request.setOutTradeNo(order.id());
-    try {
-      return state(nativePay.queryOrderByOutTradeNo(request));
-    } catch (HttpException | ServiceException | MalformedMessageException | ValidationException | IllegalArgumentException e) {
-      throw new ChannelUnavailable("WeChat Pay did not answer the query (" + describe(e) + ")", e);
-    }
+    return call("answer the query", () -> state(nativePay.queryOrderByOutTradeNo(request)));
   }
 
   @Override
@@ -140,16 +132,17 @@ public final class WechatPayChannel implements PaymentChannel {
     CloseOrderRequest request = new CloseOrderRequest();
     request.setMchid(settings.merchantId());
     request.setOutTradeNo(order.id());
-    try {
-      nativePay.closeOrder(request);
-    } catch (ServiceException e) {
-      if ("ORDERPAID".equals(e.getErrorCode())) {
-        throw new AlreadyPaid(order.id());
+    call("close the order", () -> {
+      try {
+        nativePay.closeOrder(request);
+      } catch (ServiceException e) {
+        if ("ORDERPAID".equals(e.getErrorCode())) {
+          throw new AlreadyPaid(order.id());
+        }
+        throw e;
       }
-      throw new ChannelUnavailable("WeChat Pay did not close the order (" + describe(e) + ")", e);
-    } catch (HttpException | MalformedMessageException | ValidationException | IllegalArgumentException e) {
-      throw new ChannelUnavailable("WeChat Pay did not close the order (" + describe(e) + ")", e);
-    }
+      return null;
+    });
   }
 
   @Override
@@ -166,27 +159,23 @@ public final class WechatPayChannel implements PaymentChannel {
     amount.setTotal(order.amount().value());
     amount.setCurrency("CNY");
     request.setAmount(amount);
-    try {
-      return refundState(refunds.create(request));
-    } catch (HttpException | ServiceException | MalformedMessageException | ValidationException | IllegalArgumentException e) {
-      throw new ChannelUnavailable("WeChat Pay did not take the refund (" + describe(e) + ")", e);
-    }
+    return call("take the refund", () -> refundState(refunds.create(request)));
   }
 
   @Override
   public ChannelRefund queryRefund(PaymentOrder order, String refundId) {
     QueryByOutRefundNoRequest request = new QueryByOutRefundNoRequest();
     request.setOutRefundNo(refundId);
-    try {
-      return refundState(refunds.queryByOutRefundNo(request));
-    } catch (ServiceException e) {
-      if (e.getHttpStatusCode() == 404 || "RESOURCE_NOT_EXISTS".equals(e.getErrorCode())) {
-        return new ChannelRefund(refundId, ChannelRefund.State.NOT_FOUND, Optional.empty(), Optional.empty(), 0);
+    return call("answer the refund query", () -> {
+      try {
+        return refundState(refunds.queryByOutRefundNo(request));
+      } catch (ServiceException e) {
+        if (e.getHttpStatusCode() == 404 || "RESOURCE_NOT_EXISTS".equals(e.getErrorCode())) {
+          return new ChannelRefund(refundId, ChannelRefund.State.NOT_FOUND, Optional.empty(), Optional.empty(), 0);
+        }
+        throw e;
       }
-      throw new ChannelUnavailable("WeChat Pay did not answer the refund query (" + describe(e) + ")", e);
-    } catch (HttpException | MalformedMessageException | ValidationException | IllegalArgumentException e) {
-      throw new ChannelUnavailable("WeChat Pay did not answer the refund query (" + describe(e) + ")", e);
-    }
+    });
   }
 
   @Override
@@ -280,6 +269,18 @@ public final class WechatPayChannel implements PaymentChannel {
         .map(s -> OffsetDateTime.parse(s).toInstant());
     long amount = t.getAmount() == null || t.getAmount().getTotal() == null ? 0 : t.getAmount().getTotal();
     return new ChannelState(t.getOutTradeNo(), state, Optional.ofNullable(t.getTransactionId()), paidAt, amount);
+  }
+
+  /**
+   * One call to the channel: whatever the SDK throws (unreachable, an error answer, an answer
+   * that does not verify) becomes {@link ChannelUnavailable} saying what was not done.
+   */
+  private static <T> T call(String what, java.util.function.Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (HttpException | ServiceException | MalformedMessageException | ValidationException | IllegalArgumentException e) {
+      throw new ChannelUnavailable("WeChat Pay did not " + what + " (" + describe(e) + ")", e);
+    }
   }
 
   /** What went wrong, without the channel's message (it may echo the request). */

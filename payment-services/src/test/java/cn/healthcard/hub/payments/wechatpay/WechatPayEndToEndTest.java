@@ -135,19 +135,30 @@ class WechatPayEndToEndTest {
         .isInstanceOf(IllegalPaymentTransition.class).hasMessage("a payment that is paid cannot become closed");
   }
 
-  @Test
-  void aTamperedOrForeignNotificationIsRefusedAndChangesNothing() throws Exception {
-    PaymentOrder created = payments.create(payment("M-" + System.nanoTime(), 990));
+  /** The payer pays while the merchant refuses every delivery: the notification as it would have come. */
+  private static Map.Entry<Map<String, String>, String> paidButNotDelivered(PaymentOrder order) throws InterruptedException {
     refuseNotifications.incrementAndGet();
     try {
-      sandbox.simulator().pay(created.id());
+      sandbox.simulator().pay(order.id());
       Thread.sleep(300);
     } finally {
       refuseNotifications.decrementAndGet();
     }
-    var notification = sandbox.simulator().notification(created.id());
-    Map<String, String> headers = new HashMap<>();
-    notification.getKey().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+    return sandbox.simulator().notification(order.id());
+  }
+
+  /** Header names in lower case, as the hub's endpoint hands them to the channel. */
+  private static Map<String, String> lowerCase(Map<String, String> headers) {
+    Map<String, String> lower = new HashMap<>();
+    headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+    return lower;
+  }
+
+  @Test
+  void aTamperedOrForeignNotificationIsRefusedAndChangesNothing() throws Exception {
+    PaymentOrder created = payments.create(payment("M-" + System.nanoTime(), 990));
+    var notification = paidButNotDelivered(created);
+    Map<String, String> headers = lowerCase(notification.getKey());
     String tampered = notification.getValue().replace("\"TRANSACTION.SUCCESS\"", "\"TRANSACTION.SUCCESS \"");
     NotificationAnswer refused = payments.notification("wechatpay", headers, tampered);
     assertThat(refused.status()).isEqualTo(400);
@@ -165,16 +176,8 @@ class WechatPayEndToEndTest {
   @Test
   void aNotificationWhoseAmountIsNotTheOrdersOrForAnUnknownOrderIsRefused() throws Exception {
     PaymentOrder created = payments.create(payment("M-" + System.nanoTime(), 880));
-    refuseNotifications.incrementAndGet();
-    try {
-      sandbox.simulator().pay(created.id());
-      Thread.sleep(300);
-    } finally {
-      refuseNotifications.decrementAndGet();
-    }
-    var notification = sandbox.simulator().notification(created.id());
-    Map<String, String> headers = new HashMap<>();
-    notification.getKey().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+    var notification = paidButNotDelivered(created);
+    Map<String, String> headers = lowerCase(notification.getKey());
     // the ledger says another amount than the channel paid: never applied
     JdbcClient jdbc = JdbcClient.create(cn.healthcard.hub.payments.TestDatabaseAccess.dataSource());
     jdbc.sql("update hub.payment_order set amount_fen = 881 where id = ?").param(created.id()).update();

@@ -3,6 +3,7 @@ package cn.healthcard.hub.mappings.hl7v2.siu;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import cn.healthcard.hub.mappings.hl7v2.bundle.SearchUrls;
 import cn.healthcard.hub.mappings.hl7v2.datatype.MappingContext;
+import cn.healthcard.hub.mappings.hl7v2.datatype.Timestamps;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -74,7 +75,7 @@ final class ResourceSlots {
 
   /** An instant at {@code when}, written in the offset the sender used for {@code zoneOf} (not the JVM's). */
   static InstantType instant(Date when, DateTimeType zoneOf) {
-    TimeZone zone = zoneOf.getTimeZone() != null ? zoneOf.getTimeZone() : TimeZone.getTimeZone("GMT+08:00");
+    TimeZone zone = zoneOf.getTimeZone() != null ? zoneOf.getTimeZone() : TimeZone.getTimeZone("GMT" + Timestamps.DEFAULT_OFFSET);
     return new InstantType(when, TemporalPrecisionEnum.SECOND, zone);
   }
 
