@@ -22,7 +22,8 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
  * Audits what the FHIR interceptors do not see: calls to {@code /admin}, {@code /hl7v2},
- * {@code /key-injection}, {@code /actuator} and the token endpoint, and FHIR requests refused
+ * {@code /key-injection}, {@code /actuator}, the token endpoint, the payment channels'
+ * notifications and the payments sandbox, and FHIR requests refused
  * before HAPI (401, 403). Runs outside Spring Security, so it sees refusals too; the caller is
  * read from the security context Spring Security leaves on the request. Bodies of these
  * endpoints are small: they are held back until the audit entry is written, so a 2xx answer
@@ -81,6 +82,7 @@ public final class AuditFilter extends OncePerRequestFilter {
   static boolean audited(String path) {
     return path.startsWith("/fhir") || path.startsWith("/admin") || path.equals("/hl7v2")
         || path.startsWith("/key-injection") || path.startsWith("/oauth2/token")
+        || path.startsWith("/payments/notify/") || path.startsWith("/sandbox/")
         || (path.startsWith("/actuator") && !path.startsWith("/actuator/health"));
   }
 
@@ -91,7 +93,8 @@ public final class AuditFilter extends OncePerRequestFilter {
   private void record(HttpServletRequest request, String path, int status) {
     Caller caller = caller(request);
     String clientId = caller != null ? caller.clientId()
-        : path.startsWith("/oauth2/token") ? "token-request" : "anonymous";
+        : path.startsWith("/oauth2/token") ? "token-request"
+        : path.startsWith("/payments/notify/") ? "payment-channel" : "anonymous";
     String method = request.getMethod();
     String action = switch (method) {
       case "POST" -> path.startsWith("/admin") ? "C" : "E";
@@ -100,7 +103,8 @@ public final class AuditFilter extends OncePerRequestFilter {
       default -> "R";
     };
     String channel = path.startsWith("/fhir") ? "fhir" : path.equals("/hl7v2") ? "hl7v2"
-        : path.startsWith("/oauth2") ? "oauth" : path.startsWith("/key-injection") ? "key-injection" : "admin";
+        : path.startsWith("/oauth2") ? "oauth" : path.startsWith("/key-injection") ? "key-injection"
+        : path.startsWith("/payments/") || path.startsWith("/sandbox/") ? "payments" : "admin";
     trail.record(new AuditRecord(
         clock.instant(), channel, path.equals("/hl7v2") ? "message" : "http", action, null, status, clientId,
         caller == null ? null : caller.institution(), caller == null ? null : caller.practitioner(),

@@ -193,6 +193,31 @@ class PaymentsIT extends HubIntegrationTest {
   }
 
   @Test
+  void callersWithoutTheHospitalRoleAreRefusedAndEveryCallIsAudited() throws Exception {
+    String number = "ORD-" + System.nanoTime();
+    String clinician = clients().tokenFor("pay-clinician", Map.of("role", "clinician", "institution", "PAY_HOSP_A"));
+    assertThat(postAs(clinician, "/fhir/$create-payment", json(order(number, "1.00"))).statusCode()).isEqualTo(403);
+    assertThat(getAs(clinician, "/fhir/$payment-status?payment=P0").statusCode()).isEqualTo(403);
+    assertThat(postAs(clinician, "/fhir/$refund-payment", json(new Parameters()
+        .addParameter("payment", new StringType("P0")))).statusCode()).isEqualTo(403);
+    assertThat(postAs(clinician, "/sandbox/payments/wechatpay/" + number + "/pay", "").statusCode()).isEqualTo(403);
+
+    registerHospital("PAY_HOSP_C");
+    String token = clients().tokenFor("pay-audited", Map.of("role", "hospital", "institution", "PAY_HOSP_C"));
+    assertThat(postAs(token, "/fhir/$create-payment", json(order(number, "1.00"))).statusCode()).isEqualTo(200);
+    assertThat(postAs(token, "/sandbox/payments/wechatpay/" + number + "/pay", "").statusCode()).isEqualTo(202);
+    // the operation and the sandbox call each leave an AuditEvent naming the client
+    Instant deadline = Instant.now().plusSeconds(20);
+    int audited = 0;
+    while (audited < 2 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+      audited = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class,
+          getAs(clients().adminToken(), "/fhir/AuditEvent?agent-name=pay-audited&_summary=count").body()).getTotal();
+    }
+    assertThat(audited).isEqualTo(2);
+  }
+
+  @Test
   void notificationsNeedNoTokenButTheChannelsSignature() throws Exception {
     HttpResponse<String> forged = postAs(null, "/payments/notify/wechatpay",
         "{\"id\":\"x\",\"resource\":{\"ciphertext\":\"AAAA\",\"nonce\":\"n\",\"associated_data\":\"transaction\"}}");
