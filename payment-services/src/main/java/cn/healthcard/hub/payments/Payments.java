@@ -223,6 +223,15 @@ public class Payments {
     return channel.accepted();
   }
 
+  /**
+   * A channel's statement of a day (reconciliation).
+   *
+   * @throws UnknownChannel when the channel is not configured here
+   */
+  public cn.healthcard.hub.payments.channel.ChannelStatement statement(String channel, java.time.LocalDate day) {
+    return channel(channel).statement(day);
+  }
+
   private PaymentOrder apply(PaymentOrder order, ChannelState state, String source, Optional<String> eventId) {
     PaymentStatus next = switch (state.state()) {
       case PAID -> PaymentStatus.PAID;

@@ -6,6 +6,8 @@ import cn.healthcard.hub.payments.channel.PaymentChannel;
 import cn.healthcard.hub.payments.fhir.PaymentCallers;
 import cn.healthcard.hub.payments.fhir.PaymentOperations;
 import cn.healthcard.hub.payments.order.PaymentOrders;
+import cn.healthcard.hub.payments.reconcile.DailyReconciliation;
+import cn.healthcard.hub.payments.reconcile.ReconciliationJob;
 import cn.healthcard.hub.payments.wechatpay.WechatPayChannel;
 import cn.healthcard.hub.payments.wechatpay.WechatPaySandbox;
 import cn.healthcard.hub.payments.wechatpay.WechatPaySettings;
@@ -89,8 +91,24 @@ public class PaymentsConfig {
   }
 
   @Bean
-  public SmartInitializingSingleton paymentOperations(RestfulServer server, Payments payments, HubProperties hub) {
+  public ReconciliationJob reconciliationJob(Payments payments, PaymentOrders orders, DataSource dataSource,
+      PlatformTransactionManager transactions) {
+    return new ReconciliationJob(payments, orders, JdbcClient.create(dataSource), new TransactionTemplate(transactions),
+        Clock.systemUTC());
+  }
+
+  /** Each configured channel's previous day, reconciled every morning (China time). */
+  @Bean(initMethod = "start", destroyMethod = "close")
+  @ConditionalOnProperty(prefix = "hub.payments.reconciliation", name = "enabled", havingValue = "true", matchIfMissing = true)
+  public DailyReconciliation dailyReconciliation(ReconciliationJob job, Payments payments, PaymentsProperties properties) {
+    return new DailyReconciliation(job, payments.configuredChannels(), properties.reconciliation().at(),
+        properties.reconciliation().retryAfter(), Clock.systemUTC());
+  }
+
+  @Bean
+  public SmartInitializingSingleton paymentOperations(RestfulServer server, Payments payments, HubProperties hub,
+      ReconciliationJob reconciliations) {
     PaymentCallers callers = hub.security().enabled() ? new TokenPaymentCallers() : PaymentCallers.UNSECURED;
-    return () -> server.registerProvider(new PaymentOperations(payments, callers));
+    return () -> server.registerProvider(new PaymentOperations(payments, callers, reconciliations));
   }
 }

@@ -13,7 +13,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     {@code merchant-id} is set and the sandbox is off
  */
 @ConfigurationProperties(prefix = "hub.payments")
-public record PaymentsProperties(@DefaultValue("true") boolean sandbox, @DefaultValue Wechatpay wechatpay) {
+public record PaymentsProperties(@DefaultValue("true") boolean sandbox, @DefaultValue Wechatpay wechatpay,
+    @DefaultValue Reconciliation reconciliation) {
+
+  /**
+   * The daily reconciliation of every configured channel's previous day.
+   *
+   * @param at the time of day in China (channels make the previous day's statement by about 10:00)
+   * @param retryAfter how long to wait before asking again for a statement not ready or a channel
+   *     not reached (six attempts a day)
+   */
+  public record Reconciliation(@DefaultValue("true") boolean enabled, @DefaultValue("10:30") java.time.LocalTime at,
+      @DefaultValue("30m") java.time.Duration retryAfter) {}
 
   /**
    * @param privateKey PEM file of the merchant's API private key

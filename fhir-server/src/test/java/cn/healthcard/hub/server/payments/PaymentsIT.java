@@ -20,6 +20,9 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Money;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.PaymentReconciliation;
+import cn.healthcard.hub.payments.fhir.ReconciliationToFhir;
+import cn.healthcard.hub.server.R4Validation;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -215,6 +218,52 @@ class PaymentsIT extends HubIntegrationTest {
           getAs(clients().adminToken(), "/fhir/AuditEvent?agent-name=pay-audited&_summary=count").body()).getTotal();
     }
     assertThat(audited).isEqualTo(2);
+  }
+
+  @Test
+  void anOperatorReconcilesTheChannelsDayAndARerunAnswersTheSameResource() throws Exception {
+    String token = hospital("PAY_HOSP_R");
+    String number = "ORD-" + System.nanoTime();
+    String payment = value(parameters(postAs(token, "/fhir/$create-payment", json(order(number, "8.80")))), "payment");
+    assertThat(postAs(token, "/sandbox/payments/wechatpay/" + number + "/pay", "").statusCode()).isEqualTo(202);
+    Parameters paid = awaitStatus(token, payment, "paid"::equals);
+    String day = ((org.hl7.fhir.r4.model.InstantType) paid.getParameter("paidAt").getValue()).getValueAsString().substring(0, 10);
+    Parameters ask = new Parameters().addParameter("channel", new CodeType("wechatpay"));
+    ask.addParameter().setName("date").setValue(new org.hl7.fhir.r4.model.DateType(day));
+    String operator = clients().tokenFor("pay-operator", Map.of("role", "operator"));
+
+    HttpResponse<String> first = postAs(operator, "/fhir/$reconcile-payments", json(ask));
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    PaymentReconciliation report = FHIR.newJsonParser().parseResource(PaymentReconciliation.class, first.body());
+    R4Validation.assertValid(report);
+    assertThat(report.getIdPart()).isEqualTo("wechatpay-" + day.replace("-", ""));
+    assertThat(report.getPaymentDateElement().getValueAsString()).isEqualTo(day);
+    var ours = report.getDetail().stream()
+        .filter(d -> d.getPredecessor().getValue() != null && d.getPredecessor().getValue().equals(payment)).toList();
+    assertThat(ours).hasSize(1);
+    assertThat(ours.get(0).getExtensionString(ReconciliationToFhir.MATCH)).isEqualTo("matched");
+    assertThat(ours.get(0).getAmount().getValue()).isEqualByComparingTo("8.80");
+    assertThat(ours.get(0).getPayee().getIdentifier().getValue()).isEqualTo("PAY_HOSP_R");
+    assertThat(ours.get(0).getType().getCodingFirstRep().getCode()).isEqualTo("payment");
+    // 0.6% of 8.80, to the fen
+    assertThat(((Money) ours.get(0).getExtensionByUrl(ReconciliationToFhir.FEE).getValue()).getValue())
+        .isEqualByComparingTo("0.05");
+
+    HttpResponse<String> again = postAs(operator, "/fhir/$reconcile-payments", json(ask));
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).isEqualTo(first.body());
+
+    // hospitals do not reconcile the hub's merchant account; a day must be a day and not to come
+    assertThat(postAs(token, "/fhir/$reconcile-payments", json(ask)).statusCode()).isEqualTo(403);
+    HttpResponse<String> noDate = postAs(operator, "/fhir/$reconcile-payments",
+        json(new Parameters().addParameter("channel", new CodeType("wechatpay"))));
+    assertThat(noDate.statusCode()).isEqualTo(422);
+    assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, noDate.body()).getIssueFirstRep()
+        .getExpression().get(0).getValue()).isEqualTo("Parameters.parameter.where(name = 'date')");
+    Parameters future = new Parameters().addParameter("channel", new CodeType("wechatpay"));
+    future.addParameter().setName("date").setValue(new org.hl7.fhir.r4.model.DateType(LocalDate.now().plusDays(2).toString()));
+    assertThat(postAs(operator, "/fhir/$reconcile-payments", json(future)).statusCode()).isEqualTo(422);
   }
 
   @Test

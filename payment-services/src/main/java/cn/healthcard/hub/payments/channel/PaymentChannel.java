@@ -45,6 +45,17 @@ public interface PaymentChannel {
   ChannelRefund queryRefund(PaymentOrder order, String refundId);
 
   /**
+   * The channel's statement of a day: downloaded, checked against the hash or signature the
+   * channel gives with it, read line by line. A day on which nothing was booked is an empty
+   * statement.
+   *
+   * @throws StatementNotReady when the channel has not made that day's statement yet
+   * @throws ChannelUnavailable when the channel cannot be reached, answers an error, or the file
+   *     does not match its hash
+   */
+  ChannelStatement statement(java.time.LocalDate day);
+
+  /**
    * Verifies (signature, certificate or key) and reads a notification as received.
    *
    * @param headers the HTTP headers, names in lower case

@@ -15,7 +15,10 @@ import cn.healthcard.hub.payments.order.PaymentOrder;
 import cn.healthcard.hub.terminology.identity.InvalidResidentIdNumberException;
 import cn.healthcard.hub.terminology.identity.ResidentIdNumber;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import cn.healthcard.hub.payments.reconcile.ReconciliationJob;
 import java.util.Date;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.PaymentReconciliation;
 import java.util.TimeZone;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.CodeType;
@@ -35,10 +38,38 @@ public class PaymentOperations {
 
   private final Payments payments;
   private final PaymentCallers callers;
+  private final ReconciliationJob reconciliations;
 
-  public PaymentOperations(Payments payments, PaymentCallers callers) {
+  public PaymentOperations(Payments payments, PaymentCallers callers, ReconciliationJob reconciliations) {
     this.payments = payments;
     this.callers = callers;
+    this.reconciliations = reconciliations;
+  }
+
+  /**
+   * {@code $reconcile-payments}: a channel's day (China time) reconciled against the ledger, for
+   * the hub's operators (the channel's statement covers every institution). Running it again
+   * gives the same resource while nothing has changed.
+   */
+  @Operation(name = "$reconcile-payments", idempotent = false)
+  public PaymentReconciliation reconcilePayments(
+      @OperationParam(name = "channel", min = 0) CodeType channel,
+      @OperationParam(name = "date", min = 0) DateType date,
+      RequestDetails request) {
+    if (callers.institution(request).isPresent()) {
+      throw new ForbiddenOperationException("a channel's statement covers every institution: reconciliation is for the hub's operators");
+    }
+    if (channel == null || !channel.hasValue()) {
+      throw invalid("channel", "channel is required (" + String.join(", ", new java.util.TreeSet<>(Payments.CHANNELS)) + ")");
+    }
+    if (date == null || !date.hasValue() || date.getPrecision() != TemporalPrecisionEnum.DAY) {
+      throw invalid("date", "date (the day to reconcile, YYYY-MM-DD, China time) is required");
+    }
+    java.time.LocalDate day = java.time.LocalDate.of(date.getYear(), date.getMonth() + 1, date.getDay());
+    if (!day.isBefore(java.time.LocalDate.now(java.time.ZoneOffset.ofHours(8)).plusDays(1))) {
+      throw invalid("date", "date " + day + " is in the future: a channel states a day once it is over");
+    }
+    return ReconciliationToFhir.toFhir(PaymentOutcomes.call(() -> reconciliations.reconcile(channel.getValue(), day)));
   }
 
   @Operation(name = "$create-payment")

@@ -30,6 +30,13 @@ final class PaymentOutcomes {
     }
   }
 
+  /** A 503: what was asked for is not there yet (a statement the channel is still making): ask later. */
+  static final class NotYet extends BaseServerResponseException {
+    NotYet(String message, OperationOutcome outcome) {
+      super(503, message, outcome);
+    }
+  }
+
   static <T> T call(Supplier<T> work) {
     try {
       return work.get();
@@ -46,6 +53,8 @@ final class PaymentOutcomes {
       throw new ResourceVersionConflictException(e.getMessage(), issue(IssueType.CONFLICT, e.getMessage(), e.parameter()));
     } catch (IllegalPaymentTransition e) {
       throw new ResourceVersionConflictException(e.getMessage(), issue(IssueType.BUSINESSRULE, e.getMessage(), "payment"));
+    } catch (cn.healthcard.hub.payments.channel.StatementNotReady e) {
+      throw new NotYet(e.getMessage(), issue(IssueType.INCOMPLETE, e.getMessage(), "date"));
     } catch (ChannelUnavailable e) {
       throw new ChannelDown(e.getMessage(), issue(IssueType.TRANSIENT, e.getMessage(), null));
     }

@@ -55,6 +55,24 @@ public class PaymentOrders {
         .param(merchantOrderNo).query(PaymentOrders::row).list();
   }
 
+  /** Orders of a channel paid in [from, to) that the hub counts as paid (paid, refunding or refunded). */
+  public List<PaymentOrder> paidBetween(String channel, Instant from, Instant to) {
+    return jdbc.sql("select " + COLUMNS + " from hub.payment_order where channel = ? and paid_at >= ? and paid_at < ?"
+            + " and status in ('paid', 'refunding', 'refunded') order by paid_at, id")
+        .param(channel).param(Timestamp.from(from)).param(Timestamp.from(to)).query(PaymentOrders::row).list();
+  }
+
+  /** Refunds of a channel's orders refunded in [from, to), each with its order. */
+  public java.util.Map<PaymentRefund, PaymentOrder> refundedBetween(String channel, Instant from, Instant to) {
+    List<PaymentRefund> refunds = jdbc.sql("select " + REFUND_COLUMNS.replaceAll("(\\w+)", "r.$1")
+            + " from hub.payment_refund r join hub.payment_order o on o.id = r.payment_id where o.channel = ?"
+            + " and r.status = 'refunded' and r.refunded_at >= ? and r.refunded_at < ? order by r.refunded_at, r.id")
+        .param(channel).param(Timestamp.from(from)).param(Timestamp.from(to)).query(PaymentOrders::refundRow).list();
+    java.util.Map<PaymentRefund, PaymentOrder> found = new java.util.LinkedHashMap<>();
+    refunds.forEach(r -> found.put(r, byId(r.paymentId()).orElseThrow()));
+    return found;
+  }
+
   /**
    * The order for (institution, merchant order number): made now, or the one made before when it
    * asks for the same amount on the same channel.

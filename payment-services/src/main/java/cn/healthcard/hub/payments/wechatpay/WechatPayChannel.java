@@ -32,7 +32,17 @@ import com.wechat.pay.java.service.refund.model.QueryByOutRefundNoRequest;
 import com.wechat.pay.java.service.refund.model.Refund;
 import com.wechat.pay.java.service.refund.model.RefundNotification;
 import com.wechat.pay.java.service.refund.model.Status;
+import cn.healthcard.hub.payments.channel.ChannelStatement;
+import cn.healthcard.hub.payments.channel.StatementNotReady;
+import com.wechat.pay.java.service.billdownload.BillDownloadServiceExtension;
+import com.wechat.pay.java.service.billdownload.DigestBillEntity;
+import com.wechat.pay.java.service.billdownload.model.BillType;
+import com.wechat.pay.java.service.billdownload.model.GetTradeBillRequest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +69,7 @@ public final class WechatPayChannel implements PaymentChannel {
   private final java.util.function.Supplier<String> notifyUrl;
   private final NativePayService nativePay;
   private final RefundService refunds;
+  private final BillDownloadServiceExtension bills;
   private final NotificationParser notifications;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
@@ -96,6 +107,7 @@ public final class WechatPayChannel implements PaymentChannel {
     HttpClient client = new DefaultHttpClientBuilder().config(config).okHttpClient(http.build()).build();
     this.nativePay = new NativePayService.Builder().httpClient(client).build();
     this.refunds = new RefundService.Builder().httpClient(client).build();
+    this.bills = new BillDownloadServiceExtension.Builder().httpClient(client).decryptor(config.createDecryptor()).build();
     this.notifications = new NotificationParser(config);
   }
 
@@ -176,6 +188,51 @@ public final class WechatPayChannel implements PaymentChannel {
         throw e;
       }
     });
+  }
+
+  @Override
+  public ChannelStatement statement(LocalDate day) {
+    GetTradeBillRequest request = new GetTradeBillRequest();
+    request.setBillDate(day.toString());
+    request.setBillType(BillType.ALL);
+    return call("give the trade bill", () -> {
+      DigestBillEntity bill;
+      try {
+        bill = bills.getTradeBill(request);
+      } catch (ServiceException e) {
+        if ("NO_STATEMENT_EXIST".equals(e.getErrorCode())) {
+          // no payment and no refund that day: nothing to reconcile but the hub's side
+          return new ChannelStatement(CODE, day, List.of(), "none");
+        }
+        if ("STATEMENT_CREATING".equals(e.getErrorCode())) {
+          throw new StatementNotReady("WeChat Pay is still making the bill of " + day + " (it is ready after 10:00 the next day)");
+        }
+        throw e;
+      }
+      byte[] bytes;
+      try (InputStream in = bill.getInputStream()) {
+        bytes = in.readAllBytes();
+      } catch (IOException e) {
+        throw new ChannelUnavailable("WeChat Pay's bill of " + day + " could not be downloaded", e);
+      }
+      if (!bill.verifyHash()) {
+        throw new ChannelUnavailable("WeChat Pay's bill of " + day + " does not match its SHA1: not used", null);
+      }
+      try {
+        return new ChannelStatement(CODE, day, WechatPayTradeBill.parse(new String(bytes, StandardCharsets.UTF_8)),
+            "sha1:" + sha1(bytes));
+      } catch (IllegalArgumentException e) {
+        throw new ChannelUnavailable("WeChat Pay's bill of " + day + " cannot be read: " + e.getMessage(), e);
+      }
+    });
+  }
+
+  private static String sha1(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override

@@ -64,6 +64,8 @@ public final class WechatPaySimulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WechatPaySimulator.class);
   private static final Pattern AUTH_PAIR = Pattern.compile("(\\w+)=\"([^\"]*)\"");
   private static final Pattern BY_OUT_TRADE_NO = Pattern.compile("/v3/pay/transactions/out-trade-no/([^/?]+)(/close)?");
+  private static final Pattern BILL_DATE = Pattern.compile("bill_date=(\\d{4}-\\d{2}-\\d{2})");
+  private static final Pattern TOKEN = Pattern.compile("token=([0-9a-f]+)");
   private static final Pattern REFUND_BY_NO = Pattern.compile("/v3/refund/domestic/refunds/([^/?]+)");
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -97,6 +99,15 @@ public final class WechatPaySimulator implements AutoCloseable {
   private volatile boolean down;
   /** Tests: refunds end ABNORMAL instead of SUCCESS. */
   private volatile boolean refundsFail;
+  /** Tests: the day's bills are still being made (STATEMENT_CREATING). */
+  private volatile boolean statementsCreating;
+  /** Tests: downloads arrive with a byte changed (the hash no longer matches). */
+  private volatile boolean corruptDownloads;
+  /** Tests: orders the bill leaves out, and amounts it states differently. */
+  private final java.util.Set<String> leftOutOfBills = ConcurrentHashMap.newKeySet();
+  private final Map<String, Long> billedAmounts = new ConcurrentHashMap<>();
+  /** Bills asked for and not yet downloaded, by token. */
+  private final Map<String, byte[]> bills = new ConcurrentHashMap<>();
 
   /** A refund the simulator holds. */
   private static final class RefundEntry {
@@ -128,6 +139,41 @@ public final class WechatPaySimulator implements AutoCloseable {
   /** Tests: refunds end ABNORMAL (the payer's account cannot take the money back) or succeed. */
   public void setRefundsFail(boolean fail) {
     this.refundsFail = fail;
+  }
+
+  /** Tests: the day's bills answer STATEMENT_CREATING (as before 10:00 the next day) or are made. */
+  public void setStatementsCreating(boolean creating) {
+    this.statementsCreating = creating;
+  }
+
+  /** Tests: bill downloads have one byte changed on the way. */
+  public void setCorruptDownloads(boolean corrupt) {
+    this.corruptDownloads = corrupt;
+  }
+
+  /** Tests: the bill leaves this order's payment out (the hub has it, the channel's books do not). */
+  public void leaveOutOfBill(String outTradeNo) {
+    leftOutOfBills.add(outTradeNo);
+  }
+
+  /** Tests: the bill states another amount for this order's payment. */
+  public void billAmount(String outTradeNo, long fen) {
+    billedAmounts.put(outTradeNo, fen);
+  }
+
+  /**
+   * Tests: a payment the channel took for this merchant with an order number the hub never made
+   * (no notification is sent: there is no notify URL).
+   *
+   * @return the channel's transaction id
+   */
+  public String foreignPayment(String outTradeNo, long fen) {
+    Order order = new Order(outTradeNo, "sandbox-app", "外部订单", fen, null, "");
+    order.state = "SUCCESS";
+    order.transactionId = Long.toString(transactions.incrementAndGet()) + HexFormat.of().formatHex(random(4));
+    order.successTime = now();
+    orders.put(outTradeNo, order);
+    return order.transactionId;
   }
 
   /** An order the simulator holds. */
@@ -473,6 +519,30 @@ public final class WechatPaySimulator implements AutoCloseable {
         }
         return;
       }
+      if (exchange.getMethod().equals("GET") && path.equals("/v3/bill/tradebill")) {
+        tradeBill(response, Optional.ofNullable(exchange.getQueryString()).orElse(""));
+        return;
+      }
+      if (exchange.getMethod().equals("GET") && path.equals("/v3/billdownload/file")) {
+        Matcher token = TOKEN.matcher(Optional.ofNullable(exchange.getQueryString()).orElse(""));
+        byte[] bill = token.find() ? bills.remove(token.group(1)) : null;
+        if (bill == null) {
+          error(response, 404, "RESOURCE_NOT_EXISTS", "账单下载链接已过期");
+          return;
+        }
+        if (corruptDownloads) {
+          bill = bill.clone();
+          bill[bill.length / 2] ^= 1;
+        }
+        // downloads carry no signature headers: the hash given with the URL is the check
+        response.setStatus(200);
+        response.setHeader("Content-Type", "text/plain; charset=utf-8");
+        response.setContentLength(bill.length);
+        try (OutputStream out = response.getOutputStream()) {
+          out.write(bill);
+        }
+        return;
+      }
       if (exchange.getMethod().equals("POST") && path.equals("/v3/pay/transactions/native")) {
         prepay(response, json.readTree(body));
         return;
@@ -518,6 +588,103 @@ public final class WechatPaySimulator implements AutoCloseable {
       return;
     }
     answer(exchange, 200, json.createObjectNode().put("code_url", order.codeUrl).toString());
+  }
+
+  /**
+   * {@code GET /v3/bill/tradebill}: the day's ALL bill, ready at once in the sandbox (the real
+   * channel makes it after 10:00 the next day); a download URL and the file's SHA1.
+   */
+  private void tradeBill(HttpServletResponse response, String query) throws IOException, GeneralSecurityException {
+    Matcher date = BILL_DATE.matcher(query);
+    java.time.LocalDate day;
+    try {
+      day = java.time.LocalDate.parse(date.find() ? date.group(1) : "");
+    } catch (java.time.format.DateTimeParseException e) {
+      error(response, 400, "PARAM_ERROR", "bill_date 格式错误 (yyyy-MM-dd)");
+      return;
+    }
+    if (day.isAfter(java.time.LocalDate.now(clock.withZone(ZoneOffset.ofHours(8))))) {
+      error(response, 400, "PARAM_ERROR", "bill_date 不能晚于今天");
+      return;
+    }
+    if (statementsCreating) {
+      error(response, 400, "STATEMENT_CREATING", "账单生成中");
+      return;
+    }
+    Optional<String> bill = bill(day);
+    if (bill.isEmpty()) {
+      error(response, 400, "NO_STATEMENT_EXIST", "请求的账单文件不存在");
+      return;
+    }
+    byte[] bytes = bill.get().getBytes(StandardCharsets.UTF_8);
+    String token = HexFormat.of().formatHex(random(16));
+    bills.put(token, bytes);
+    String sha1;
+    try {
+      sha1 = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    answer(response, 200, json.createObjectNode().put("download_url", baseUrl() + "/v3/billdownload/file?token=" + token)
+        .put("hash_type", "SHA1").put("hash_value", sha1).toString());
+  }
+
+  /** The ALL bill of a day as WeChat Pay writes it: rows, then totals; empty when nothing was booked. */
+  private Optional<String> bill(java.time.LocalDate day) {
+    record Row(String time, String text) {}
+    List<Row> rows = new java.util.ArrayList<>();
+    long settled = 0;
+    long refunded = 0;
+    long fees = 0;
+    for (Order order : orders.values()) {
+      String paidAt = order.successTime;
+      if (order.transactionId == null || paidAt == null || !day.equals(OffsetDateTime.parse(paidAt).toLocalDate())
+          || leftOutOfBills.contains(order.outTradeNo)) {
+        continue;
+      }
+      long amount = billedAmounts.getOrDefault(order.outTradeNo, order.total);
+      long fee = fee(amount);
+      settled += amount;
+      fees += fee;
+      rows.add(new Row(paidAt, billRow(paidAt, order, "SUCCESS", amount, "", "", 0, "", "", fee, amount, 0)));
+    }
+    for (RefundEntry refund : refunds.values()) {
+      String at = refund.successTime;
+      if (!"SUCCESS".equals(refund.status) || at == null || !day.equals(OffsetDateTime.parse(at).toLocalDate())) {
+        continue;
+      }
+      long fee = fee(refund.amount);
+      refunded += refund.amount;
+      fees -= fee;
+      rows.add(new Row(at, billRow(at, refund.order, "REFUND", 0, refund.refundId, refund.outRefundNo, refund.amount,
+          "ORIGINAL", "SUCCESS", -fee, refund.order.total, refund.amount)));
+    }
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    rows.sort(java.util.Comparator.comparing(Row::time));
+    StringBuilder bill = new StringBuilder(String.join(",", WechatPayTradeBill.COLUMNS)).append("\r\n");
+    rows.forEach(r -> bill.append(r.text()).append("\r\n"));
+    bill.append(String.join(",", WechatPayTradeBill.TOTAL_COLUMNS)).append("\r\n");
+    bill.append(String.join(",", "`" + rows.size(), "`" + WechatPayTradeBill.yuan(settled),
+        "`" + WechatPayTradeBill.yuan(refunded), "`0.00", "`" + WechatPayTradeBill.yuan(fees),
+        "`" + WechatPayTradeBill.yuan(settled), "`" + WechatPayTradeBill.yuan(refunded))).append("\r\n");
+    return Optional.of(bill.toString());
+  }
+
+  /** The simulated merchant's rate: 0.6%, rounded to the fen. */
+  private static long fee(long fen) {
+    return (fen * 6 + 500) / 1000;
+  }
+
+  private String billRow(String at, Order order, String state, long settled, String refundId, String outRefundNo,
+      long refunded, String refundType, String refundState, long fee, long orderTotal, long refundAsked) {
+    String time = OffsetDateTime.parse(at).withOffsetSameInstant(ZoneOffset.ofHours(8)).format(WechatPayTradeBill.TIME);
+    List<String> f = List.of(time, order.appId, merchantId, "0", "", order.transactionId, order.outTradeNo,
+        "sandbox-payer", "NATIVE", state, "OTHERS", "CNY", WechatPayTradeBill.yuan(settled), "0.00", refundId, outRefundNo,
+        WechatPayTradeBill.yuan(refunded), "0.00", refundType, refundState, order.description, "",
+        WechatPayTradeBill.yuan(fee), "0.60%", WechatPayTradeBill.yuan(orderTotal), WechatPayTradeBill.yuan(refundAsked), "");
+    return "`" + String.join(",`", f);
   }
 
   private void close(HttpServletResponse exchange, Order order) throws IOException, GeneralSecurityException {

@@ -18,7 +18,18 @@ import cn.healthcard.hub.payments.order.PaymentOrder;
 import cn.healthcard.hub.payments.order.PaymentOrders;
 import cn.healthcard.hub.payments.order.PaymentStatus;
 import com.sun.net.httpserver.HttpServer;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import cn.healthcard.hub.payments.channel.StatementLine.Kind;
+import cn.healthcard.hub.payments.channel.StatementNotReady;
+import cn.healthcard.hub.payments.fhir.ReconciliationToFhir;
+import cn.healthcard.hub.payments.reconcile.Match;
+import cn.healthcard.hub.payments.reconcile.ReconciledLine;
+import cn.healthcard.hub.payments.reconcile.ReconciliationJob;
+import cn.healthcard.hub.payments.reconcile.ReconciliationReport;
 import java.io.IOException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +62,7 @@ class WechatPayEndToEndTest {
   private static WechatPaySandbox sandbox;
   private static PaymentOrders orders;
   private static Payments payments;
+  private static ReconciliationJob reconciliations;
   private static final AtomicInteger refuseNotifications = new AtomicInteger();
   private static final AtomicInteger received = new AtomicInteger();
 
@@ -85,6 +97,8 @@ class WechatPayEndToEndTest {
     sandbox = WechatPaySandbox.start("http://127.0.0.1:" + merchant.getAddress().getPort() + "/notify/wechatpay",
         List.of(Duration.ofMillis(200), Duration.ofMillis(400)), Clock.systemUTC());
     payments = new Payments(orders, List.of(new WechatPayChannel(sandbox.settings(), Clock.systemUTC())));
+    reconciliations = new ReconciliationJob(payments, orders, JdbcClient.create(dataSource),
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource)), Clock.systemUTC());
   }
 
   @AfterAll
@@ -255,6 +269,111 @@ class WechatPayEndToEndTest {
       refund = orders.refund(refundId).orElseThrow();
     }
     return refund;
+  }
+
+  private static LocalDate chinaDay(Instant at) {
+    return at.atOffset(ZoneOffset.ofHours(8)).toLocalDate();
+  }
+
+  private static ReconciledLine line(ReconciliationReport report, Kind kind, String paymentId) {
+    List<ReconciledLine> found = report.lines().stream()
+        .filter(l -> l.kind() == kind && l.paymentId().equals(Optional.of(paymentId))).toList();
+    assertThat(found).hasSize(1);
+    return found.get(0);
+  }
+
+  @Test
+  void theDaysTradeBillIsMatchedLineByLineAgainstTheLedgerAndARerunChangesNothing() throws Exception {
+    PaymentOrder matched = paidOrder(1250);
+    PaymentOrder refunded = paidOrder(2000);
+    PaymentRefund refund = payments.refund(Optional.of("HOSP-1"), refunded.id(), new NewRefund("RF-REC", new Fen(500), null));
+    assertThat(awaitRefund(refund.id(), RefundStatus.REFUNDED).status()).isEqualTo(RefundStatus.REFUNDED);
+    PaymentOrder otherAmount = paidOrder(3000);
+    sandbox.simulator().billAmount(otherAmount.id(), 2999);
+    PaymentOrder missing = paidOrder(4000);
+    sandbox.simulator().leaveOutOfBill(missing.id());
+    String foreign = "FOREIGN" + System.nanoTime();
+    String foreignTransaction = sandbox.simulator().foreignPayment(foreign, 300);
+    LocalDate day = chinaDay(matched.paidAt().orElseThrow());
+    assumeTrue(day.equals(chinaDay(Instant.now())), "the orders straddle midnight in China: reconciled on two days");
+
+    ReconciliationReport report = reconciliations.reconcile("wechatpay", day);
+
+    assertThat(report.runs()).isEqualTo(1);
+    assertThat(report.statementDigest()).startsWith("sha1:");
+    ReconciledLine paid = line(report, Kind.PAYMENT, matched.id());
+    assertThat(paid.match()).isEqualTo(Match.MATCHED);
+    assertThat(paid.channelAmountFen()).hasValue(1250);
+    assertThat(paid.feeFen()).isEqualTo(8);
+    assertThat(paid.institution()).contains("HOSP-1");
+    assertThat(paid.channelTransactionId()).isEqualTo(orders.byId(matched.id()).orElseThrow().channelTransactionId());
+    assertThat(line(report, Kind.PAYMENT, refunded.id()).match()).isEqualTo(Match.MATCHED);
+    ReconciledLine back = line(report, Kind.REFUND, refunded.id());
+    assertThat(back.match()).isEqualTo(Match.MATCHED);
+    assertThat(back.refundId()).contains(refund.id());
+    assertThat(back.channelAmountFen()).hasValue(500);
+    assertThat(back.feeFen()).isEqualTo(3);
+    ReconciledLine mismatch = line(report, Kind.PAYMENT, otherAmount.id());
+    assertThat(mismatch.match()).isEqualTo(Match.AMOUNT_MISMATCH);
+    assertThat(mismatch.channelAmountFen()).hasValue(2999);
+    assertThat(mismatch.hubAmountFen()).hasValue(3000);
+    ReconciledLine hubOnly = line(report, Kind.PAYMENT, missing.id());
+    assertThat(hubOnly.match()).isEqualTo(Match.ONLY_IN_HUB);
+    assertThat(hubOnly.channelAmountFen()).isEmpty();
+    assertThat(hubOnly.hubAmountFen()).hasValue(4000);
+    List<ReconciledLine> channelOnly = report.lines().stream()
+        .filter(l -> l.channelTransactionId().equals(Optional.of(foreignTransaction))).toList();
+    assertThat(channelOnly).hasSize(1);
+    assertThat(channelOnly.get(0).match()).isEqualTo(Match.ONLY_IN_CHANNEL);
+    assertThat(channelOnly.get(0).paymentId()).isEmpty();
+    assertThat(channelOnly.get(0).channelAmountFen()).hasValue(300);
+
+    // the same statement and the same ledger: the same report, first produced when it was
+    ReconciliationReport again = reconciliations.reconcile("wechatpay", day);
+    assertThat(again.lines()).isEqualTo(report.lines());
+    assertThat(again.producedAt()).isEqualTo(report.producedAt());
+    assertThat(again.runs()).isEqualTo(2);
+    var fhir = ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser();
+    assertThat(fhir.encodeResourceToString(ReconciliationToFhir.toFhir(again)))
+        .isEqualTo(fhir.encodeResourceToString(ReconciliationToFhir.toFhir(report)));
+
+    // a payment more that day: a new report
+    PaymentOrder later = paidOrder(700);
+    assumeTrue(chinaDay(later.paidAt().orElseThrow()).equals(day), "midnight in China passed during the test");
+    ReconciliationReport changed = reconciliations.reconcile("wechatpay", day);
+    assertThat(changed.runs()).isEqualTo(1);
+    assertThat(changed.lines()).hasSize(report.lines().size() + 1);
+    assertThat(line(changed, Kind.PAYMENT, later.id()).match()).isEqualTo(Match.MATCHED);
+  }
+
+  @Test
+  void aDayWithoutTradesIsAnEmptyStatementAndABillNotReadyOrAlteredIsRefused() {
+    ReconciliationReport quiet = reconciliations.reconcile("wechatpay", LocalDate.of(2020, 1, 1));
+    assertThat(quiet.lines()).isEmpty();
+    assertThat(quiet.statementDigest()).isEqualTo("none");
+
+    sandbox.simulator().setStatementsCreating(true);
+    try {
+      assertThatThrownBy(() -> reconciliations.reconcile("wechatpay", LocalDate.of(2020, 1, 2)))
+          .isInstanceOf(StatementNotReady.class)
+          .hasMessage("WeChat Pay is still making the bill of 2020-01-02 (it is ready after 10:00 the next day)");
+    } finally {
+      sandbox.simulator().setStatementsCreating(false);
+    }
+  }
+
+  @Test
+  void aBillThatDoesNotMatchItsHashIsNotUsed() throws Exception {
+    PaymentOrder paid = paidOrder(900);
+    LocalDate day = chinaDay(paid.paidAt().orElseThrow());
+    sandbox.simulator().setCorruptDownloads(true);
+    try {
+      assertThatThrownBy(() -> reconciliations.reconcile("wechatpay", day))
+          .isInstanceOf(ChannelUnavailable.class)
+          .hasMessage("WeChat Pay's bill of " + day + " does not match its SHA1: not used");
+    } finally {
+      sandbox.simulator().setCorruptDownloads(false);
+    }
   }
 
   @Test

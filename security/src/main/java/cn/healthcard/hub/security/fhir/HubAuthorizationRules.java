@@ -170,7 +170,7 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     rules.allow("operator").read().resourcesOfType("AuditEvent").withAnyId();
     for (String operation : List.of("$verify-chain", "$access-log", "$restrict-access", "$lift-restriction",
         "$restrictions", "$review",
-        "$card-production-batch", "$card-statistics", "$card-status", "$card-event")) {
+        "$card-production-batch", "$card-statistics", "$card-status", "$card-event", "$reconcile-payments")) {
       operationEverywhere(rules, "operator", operation);
     }
     for (String type : ResourceGroups.DIRECTORY) {
