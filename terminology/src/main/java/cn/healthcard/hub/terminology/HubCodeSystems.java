@@ -25,6 +25,11 @@ public final class HubCodeSystems {
   /** Vaccines of the national immunization programme. */
   public static final String NIP_VACCINE = BASE + "/CodeSystem/nip-vaccine";
 
+  /** The unified payment platform's payment ids ({@code P} and 24 hex digits). */
+  public static final String PAYMENT = BASE + "/NamingSystem/payment";
+  /** Its refund ids ({@code R} and 24 hex digits). */
+  public static final String PAYMENT_REFUND = BASE + "/NamingSystem/payment-refund";
+
   public static final String ADMINISTRATIVE_GENDER = "http://hl7.org/fhir/administrative-gender";
   public static final String V2_0001 = "http://terminology.hl7.org/CodeSystem/v2-0001";
   public static final String V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203";

@@ -1,5 +1,7 @@
 package cn.healthcard.hub.cards.production;
 
+import cn.healthcard.hub.terminology.text.Csv;
+
 import cn.healthcard.hub.cards.issuance.CardHolders;
 import cn.healthcard.hub.cards.issuance.CardIssuance;
 import cn.healthcard.hub.cards.registry.Card;

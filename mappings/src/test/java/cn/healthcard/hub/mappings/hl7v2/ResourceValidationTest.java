@@ -75,6 +75,16 @@ class ResourceValidationTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cn.healthcard.hub.mappings.bank.BankStatementGoldenFilesTest#samples")
+  void everyBankStatementResourceValidatesWithoutErrors(String name) throws Exception {
+    Bundle bundle = cn.healthcard.hub.mappings.bank.BankStatementGoldenFilesTest.map(name);
+    assertNoErrors(validator.validateWithResult(bundle), "Bundle");
+    for (BundleEntryComponent e : bundle.getEntry()) {
+      assertNoErrors(validator.validateWithResult(e.getResource()), e.getResource().fhirType());
+    }
+  }
+
   static void assertNoErrors(ValidationResult result, String what) {
     assertNoErrors(result, what, java.util.Set.of());
   }

@@ -39,8 +39,8 @@ public final class ReconciliationToFhir {
   public static final String HUB_AMOUNT = HubCodeSystems.BASE + "/StructureDefinition/reconciliation-hub-amount";
   public static final String MATCH_SYSTEM = HubCodeSystems.BASE + "/CodeSystem/reconciliation-match";
   public static final String RECONCILIATION_SYSTEM = HubCodeSystems.BASE + "/NamingSystem/payment-reconciliation";
-  public static final String PAYMENT_SYSTEM = HubCodeSystems.BASE + "/NamingSystem/payment";
-  public static final String REFUND_SYSTEM = HubCodeSystems.BASE + "/NamingSystem/payment-refund";
+  public static final String PAYMENT_SYSTEM = HubCodeSystems.PAYMENT;
+  public static final String REFUND_SYSTEM = HubCodeSystems.PAYMENT_REFUND;
   public static final String INSTITUTION_SYSTEM = HubCodeSystems.BASE + "/institution";
   private static final String PAYMENT_TYPE = "http://terminology.hl7.org/CodeSystem/payment-type";
   private static final TimeZone CHINA = TimeZone.getTimeZone("GMT+08:00");
