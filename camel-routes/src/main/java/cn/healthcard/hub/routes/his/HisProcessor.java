@@ -72,7 +72,7 @@ public final class HisProcessor {
    * What an operator needs to fix the cause: the exception and its message, without the SQL
    * values a database error quotes (names, identifiers) and with identity numbers masked.
    */
-  static String reason(Throwable cause) {
+  public static String reason(Throwable cause) {
     String message = String.valueOf(cause.getMessage());
     for (String quoting : new String[] {"[Batch entry", "Detail:", " values (", "\n"}) {
       int at = message.indexOf(quoting);

@@ -82,7 +82,7 @@ public final class AuditFilter extends OncePerRequestFilter {
   static boolean audited(String path) {
     return path.startsWith("/fhir") || path.startsWith("/admin") || path.equals("/hl7v2")
         || path.startsWith("/key-injection") || path.startsWith("/oauth2/token")
-        || path.startsWith("/payments/notify/") || path.startsWith("/sandbox/")
+        || path.startsWith("/payments/notify/") || path.startsWith("/sandbox/") || path.startsWith("/bank/")
         || (path.startsWith("/actuator") && !path.startsWith("/actuator/health"));
   }
 
@@ -104,7 +104,8 @@ public final class AuditFilter extends OncePerRequestFilter {
     };
     String channel = path.startsWith("/fhir") ? "fhir" : path.equals("/hl7v2") ? "hl7v2"
         : path.startsWith("/oauth2") ? "oauth" : path.startsWith("/key-injection") ? "key-injection"
-        : path.startsWith("/payments/") || path.startsWith("/sandbox/") ? "payments" : "admin";
+        : path.startsWith("/payments/") || path.startsWith("/sandbox/") || path.startsWith("/bank/") ? "payments"
+        : "admin";
     trail.record(new AuditRecord(
         clock.instant(), channel, path.equals("/hl7v2") ? "message" : "http", action, null, status, clientId,
         caller == null ? null : caller.institution(), caller == null ? null : caller.practitioner(),

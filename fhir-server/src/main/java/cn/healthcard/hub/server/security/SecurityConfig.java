@@ -212,6 +212,8 @@ public class SecurityConfig {
               // payment channels authenticate each notification with their signature over the body
               .requestMatchers(HttpMethod.POST, "/payments/notify/**").permitAll()
               .requestMatchers("/sandbox/**").hasRole("hospital")
+              // partner banks post their statements; operators too (a file handed over by hand)
+              .requestMatchers("/bank/**").hasAnyRole("payment-channel", "operator")
               .requestMatchers("/admin/**", "/actuator/**").hasRole("operator")
               .requestMatchers("/hl7v2").hasRole("hospital")
               .requestMatchers("/key-injection/**").hasRole("card-issuer")

@@ -69,6 +69,9 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     if (!caller.has(Role.OPERATOR)) {
       // who looked at what is for operators; residents see their own through $access-log
       rules.deny("audit trail").read().resourcesOfType("AuditEvent").withAnyId();
+      for (String type : ResourceGroups.FINANCE) {
+        rules.deny("finance").read().resourcesOfType(type).withAnyId();
+      }
     }
     rules.allow("metadata").metadata();
     for (String type : ResourceGroups.TERMINOLOGY) {
@@ -177,6 +180,9 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
       rules.allow("operator").read().resourcesOfType(type).withAnyId();
     }
     rules.allow("operator").read().resourcesOfType("Task").withAnyId();
+    for (String type : ResourceGroups.FINANCE) {
+      rules.allow("operator").read().resourcesOfType(type).withAnyId();
+    }
   }
 
   private static void readAll(RuleBuilder rules, String name) {

@@ -23,7 +23,13 @@ public final class ResourceGroups {
   public static final Set<String> HUB_OWNED = Set.of(
       "AuditEvent", "Subscription", "CodeSystem", "ValueSet", "ConceptMap", "NamingSystem",
       "StructureDefinition", "SearchParameter", "OperationDefinition", "CapabilityStatement",
-      "CompartmentDefinition", "ImplementationGuide", "StructureMap", "Consent");
+      "CompartmentDefinition", "ImplementationGuide", "StructureMap", "Consent", "PaymentReconciliation");
+
+  /**
+   * The hub's own money: channel reconciliations and bank statements of its accounts, about every
+   * institution at once. Only operators read them.
+   */
+  public static final Set<String> FINANCE = Set.of("PaymentReconciliation");
 
   /**
    * What public health reads (immunization, adverse events, maternal and child health, chronic
