@@ -33,6 +33,12 @@ public final class HubProcess implements AutoCloseable {
       List.of("-Xmx1g", "-XX:+UseG1GC", "-XX:GCTimeRatio=4", "-XX:MaxHeapFreeRatio=30",
           "-XX:MinHeapFreeRatio=10", "-XX:G1PeriodicGCInterval=10000", "-XX:ReservedCodeCacheSize=128m");
 
+  /** Listen on this port (a payment channel's notify URL names it before the hub starts). */
+  public HubProcess port(int port) {
+    this.port = port;
+    return this;
+  }
+
   public HubProcess javaOptions(List<String> options) {
     this.javaOptions = options;
     return this;

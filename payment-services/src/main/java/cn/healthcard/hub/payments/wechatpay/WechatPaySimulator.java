@@ -141,6 +141,11 @@ public final class WechatPaySimulator implements AutoCloseable {
     this.refundsFail = fail;
   }
 
+  /** How many refunds the channel holds for an order (tests: a refund is never made twice). */
+  public long refundsOf(String outTradeNo) {
+    return refunds.values().stream().filter(r -> r.order.outTradeNo.equals(outTradeNo)).count();
+  }
+
   /** Tests: the day's bills answer STATEMENT_CREATING (as before 10:00 the next day) or are made. */
   public void setStatementsCreating(boolean creating) {
     this.statementsCreating = creating;
