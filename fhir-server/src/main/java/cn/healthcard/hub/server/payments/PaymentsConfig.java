@@ -2,6 +2,9 @@ package cn.healthcard.hub.server.payments;
 
 import ca.uhn.fhir.rest.server.RestfulServer;
 import cn.healthcard.hub.payments.Payments;
+import cn.healthcard.hub.payments.alipay.AlipayChannel;
+import cn.healthcard.hub.payments.alipay.AlipaySandbox;
+import cn.healthcard.hub.payments.alipay.AlipaySettings;
 import cn.healthcard.hub.payments.channel.PaymentChannel;
 import cn.healthcard.hub.payments.fhir.PaymentCallers;
 import cn.healthcard.hub.payments.fhir.PaymentOperations;
@@ -75,9 +78,33 @@ public class PaymentsConfig {
     return sandbox;
   }
 
+  /** The sandbox's Alipay (simulator and application), when the sandbox is on. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(prefix = "hub.payments", name = "sandbox", havingValue = "true", matchIfMissing = true)
+  public AlipaySandbox alipaySandbox(PaymentsProperties payments, HubProperties hub) throws IOException {
+    if (hub.security().enabled() && payments.alipay().configured()) {
+      throw new IllegalStateException("hub.payments.sandbox is on while a real Alipay application is configured"
+          + " and security is on: turn the sandbox off (hub.payments.sandbox=false) to take real payments");
+    }
+    AlipaySandbox sandbox = AlipaySandbox.start("http://127.0.0.1/payments/notify/alipay", AlipaySandbox.SANDBOX_RETRIES,
+        Clock.systemUTC());
+    log.info("Payments sandbox: Alipay simulator at {} (keys made for this run; no real money moves)",
+        sandbox.settings().gatewayUrl());
+    return sandbox;
+  }
+
   @Bean
-  public Payments payments(PaymentOrders orders, PaymentsProperties properties, Optional<WechatPaySandbox> sandbox) {
+  public Payments payments(PaymentOrders orders, PaymentsProperties properties, Optional<WechatPaySandbox> sandbox,
+      Optional<AlipaySandbox> alipaySandbox) {
     List<PaymentChannel> channels = new ArrayList<>();
+    if (alipaySandbox.isPresent()) {
+      channels.add(new AlipayChannel(alipaySandbox.get().settings(),
+          () -> "http://127.0.0.1:" + localPort.get() + "/payments/notify/alipay"));
+    } else if (properties.alipay().configured()) {
+      PaymentsProperties.Alipay a = properties.alipay();
+      channels.add(new AlipayChannel(AlipaySettings.fromBase64Keys(a.gatewayUrl(), a.appId(), a.privateKey(),
+          a.alipayPublicKey(), a.notifyUrl())));
+    }
     if (sandbox.isPresent()) {
       channels.add(new WechatPayChannel(sandbox.get().settings(),
           () -> "http://127.0.0.1:" + localPort.get() + "/payments/notify/wechatpay", Clock.systemUTC()));

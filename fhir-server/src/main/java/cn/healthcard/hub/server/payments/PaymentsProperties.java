@@ -14,7 +14,27 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties(prefix = "hub.payments")
 public record PaymentsProperties(@DefaultValue("true") boolean sandbox, @DefaultValue Wechatpay wechatpay,
-    @DefaultValue Reconciliation reconciliation) {
+    @DefaultValue Alipay alipay, @DefaultValue Reconciliation reconciliation) {
+
+  /**
+   * A real Alipay application (open API, public-key mode, RSA2); used when {@code app-id} is set
+   * and the sandbox is off.
+   *
+   * @param privateKey the application's private key, Base64 of PKCS#8 (as Alipay's key tool makes it)
+   * @param alipayPublicKey Alipay's public key, Base64, from the application's console
+   * @param notifyUrl the hub's {@code /payments/notify/alipay} as Alipay reaches it
+   */
+  public record Alipay(
+      String appId,
+      String privateKey,
+      String alipayPublicKey,
+      String notifyUrl,
+      @DefaultValue("https://openapi.alipay.com/gateway.do") String gatewayUrl) {
+
+    public boolean configured() {
+      return appId != null && !appId.isBlank();
+    }
+  }
 
   /**
    * The daily reconciliation of every configured channel's previous day.

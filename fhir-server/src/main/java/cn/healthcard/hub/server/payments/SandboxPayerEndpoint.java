@@ -26,9 +26,11 @@ public class SandboxPayerEndpoint {
 
   private final SandboxPayer payer;
 
-  public SandboxPayerEndpoint(PaymentOrders orders, Optional<WechatPaySandbox> wechatpay) {
+  public SandboxPayerEndpoint(PaymentOrders orders, Optional<WechatPaySandbox> wechatpay,
+      Optional<cn.healthcard.hub.payments.alipay.AlipaySandbox> alipay) {
     Map<String, Predicate<String>> simulators = new HashMap<>();
     wechatpay.ifPresent(s -> simulators.put(WechatPayChannel.CODE, s.simulator()::pay));
+    alipay.ifPresent(s -> simulators.put(cn.healthcard.hub.payments.alipay.AlipayChannel.CODE, s.simulator()::pay));
     this.payer = new SandboxPayer(orders, simulators);
   }
 

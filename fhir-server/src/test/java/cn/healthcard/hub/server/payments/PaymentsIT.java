@@ -147,11 +147,11 @@ class PaymentsIT extends HubIntegrationTest {
     OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, fen.body());
     assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue())
         .isEqualTo("Parameters.parameter.where(name = 'amount')");
-    Parameters alipay = order("ORD-" + System.nanoTime(), "1.00");
-    alipay.getParameter("channel").setValue(new CodeType("alipay"));
-    HttpResponse<String> unconfigured = postAs(token, "/fhir/$create-payment", json(alipay));
+    Parameters unionpay = order("ORD-" + System.nanoTime(), "1.00");
+    unionpay.getParameter("channel").setValue(new CodeType("unionpay"));
+    HttpResponse<String> unconfigured = postAs(token, "/fhir/$create-payment", json(unionpay));
     assertThat(unconfigured.statusCode()).isEqualTo(422);
-    assertThat(unconfigured.body()).contains("channel alipay is not configured on this hub");
+    assertThat(unconfigured.body()).contains("channel unionpay is not configured on this hub");
   }
 
   @Test
@@ -267,12 +267,48 @@ class PaymentsIT extends HubIntegrationTest {
   }
 
   @Test
+  void anAlipayOrderIsPaidThroughTheChannelsFormNotificationAndRefunded() throws Exception {
+    String token = hospital("PAY_HOSP_A");
+    String number = "ALI-" + System.nanoTime();
+    Parameters order = order(number, "66.60");
+    order.getParameter("channel").setValue(new CodeType("alipay"));
+    HttpResponse<String> created = postAs(token, "/fhir/$create-payment", json(order));
+    assertThat(created.statusCode()).isEqualTo(200);
+    String payment = value(parameters(created), "payment");
+    assertThat(value(parameters(created), "payload")).startsWith("https://qr.alipay.com/");
+
+    assertThat(postAs(token, "/sandbox/payments/alipay/" + number + "/pay", "").statusCode()).isEqualTo(202);
+    // the notification (a signed form post) marks it paid; the status read must not be what pays it
+    Instant deadline = Instant.now().plusSeconds(20);
+    while (orders.byId(payment).orElseThrow().status() != PaymentStatus.PAID && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+    assertThat(orders.byId(payment).orElseThrow().status()).isEqualTo(PaymentStatus.PAID);
+    assertThat(orders.ledgerRows(payment, PaymentStatus.PAID)).isEqualTo(1);
+
+    Parameters refund = new Parameters()
+        .addParameter("payment", new StringType(payment))
+        .addParameter("refundRequestNo", new StringType("RF-" + number));
+    refund.addParameter().setName("amount").setValue(new Money().setValue(new BigDecimal("66.60")).setCurrency("CNY"));
+    HttpResponse<String> refunded = postAs(token, "/fhir/$refund-payment", json(refund));
+    assertThat(refunded.statusCode()).isEqualTo(200);
+    assertThat(value(parameters(refunded), "status")).isEqualTo("refunded");
+    assertThat(value(awaitStatus(token, payment, "refunded"::equals), "status")).isEqualTo("refunded");
+  }
+
+  @Test
   void notificationsNeedNoTokenButTheChannelsSignature() throws Exception {
     HttpResponse<String> forged = postAs(null, "/payments/notify/wechatpay",
         "{\"id\":\"x\",\"resource\":{\"ciphertext\":\"AAAA\",\"nonce\":\"n\",\"associated_data\":\"transaction\"}}");
     assertThat(forged.statusCode()).isEqualTo(400);
     assertThat(forged.body()).contains("\"code\":\"FAIL\"");
     assertThat(postAs(null, "/payments/notify/paypal", "{}").statusCode()).isEqualTo(404);
+    HttpResponse<String> forgedForm = raw.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+            + "/payments/notify/alipay")).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("notify_id=1&out_trade_no=P0&trade_status=TRADE_SUCCESS&sign=AAAA"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(forgedForm.statusCode()).isEqualTo(400);
+    assertThat(forgedForm.body()).isEqualTo("failure");
     // the sandbox's payer is a hospital's tool, not anyone's
     assertThat(postAs(null, "/sandbox/payments/wechatpay/ORD-1/pay", "").statusCode()).isEqualTo(401);
   }

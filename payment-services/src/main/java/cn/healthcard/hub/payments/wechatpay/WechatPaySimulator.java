@@ -3,14 +3,13 @@ package cn.healthcard.hub.payments.wechatpay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.servlet.http.HttpServlet;
+import cn.healthcard.hub.payments.channel.LoopbackServer;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -43,10 +42,6 @@ import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.catalina.Context;
-import org.apache.catalina.LifecycleException;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,8 +76,7 @@ public final class WechatPaySimulator implements AutoCloseable {
   private final byte[] apiV3Key;
   private final List<Duration> retries;
   private final Clock clock;
-  private final Tomcat server;
-  private final Connector connector;
+  private final LoopbackServer server;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   // notifications go out concurrently, as the channel sends them
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4, r -> {
@@ -215,34 +209,12 @@ public final class WechatPaySimulator implements AutoCloseable {
     this.apiV3Key = apiV3Key.getBytes(StandardCharsets.UTF_8);
     this.retries = List.copyOf(retries);
     this.clock = clock;
-    // Tomcat keeps header names as written (WeChat Pay's clients look them up case-sensitively)
-    org.apache.tomcat.util.modeler.Registry.disableRegistry();
-    this.server = new Tomcat();
-    server.setBaseDir(Files.createTempDirectory("wechatpay-simulator").toString());
-    server.getEngine().setName("wechatpay-simulator");
-    this.connector = new Connector();
-    connector.setPort(0);
-    connector.setProperty("address", "127.0.0.1");
-    server.getService().addConnector(connector);
-    server.setConnector(connector);
-    Context context = server.addContext("", null);
-    Tomcat.addServlet(context, "wechatpay", new HttpServlet() {
-      @Override
-      protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        handle(request, response);
-      }
-    });
-    context.addServletMappingDecoded("/v3/*", "wechatpay");
-    try {
-      server.start();
-    } catch (LifecycleException e) {
-      throw new IOException("the WeChat Pay simulator did not start", e);
-    }
+    this.server = new LoopbackServer("wechatpay-simulator", "/v3/*", this::handle);
   }
 
   /** {@code http://127.0.0.1:<port>}: the base URL the channel adapter is given. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + connector.getLocalPort();
+    return server.baseUrl();
   }
 
   public int notificationsSent() {
@@ -804,11 +776,6 @@ public final class WechatPaySimulator implements AutoCloseable {
   @Override
   public void close() {
     scheduler.shutdownNow();
-    try {
-      server.stop();
-      server.destroy();
-    } catch (LifecycleException e) {
-      throw new UncheckedIOException(new IOException("the WeChat Pay simulator did not stop", e));
-    }
+    server.close();
   }
 }
