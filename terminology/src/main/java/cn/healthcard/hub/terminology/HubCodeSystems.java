@@ -30,6 +30,11 @@ public final class HubCodeSystems {
   /** Its refund ids ({@code R} and 24 hex digits). */
   public static final String PAYMENT_REFUND = BASE + "/NamingSystem/payment-refund";
 
+  /** Institutions (hospitals, clinics, issuers) by their code on the card platform. */
+  public static final String INSTITUTION = BASE + "/institution";
+  /** On a PaymentNotice: the patient who paid (PaymentNotice has no element for it). */
+  public static final String PAYMENT_NOTICE_PATIENT = BASE + "/StructureDefinition/payment-notice-patient";
+
   public static final String ADMINISTRATIVE_GENDER = "http://hl7.org/fhir/administrative-gender";
   public static final String V2_0001 = "http://terminology.hl7.org/CodeSystem/v2-0001";
   public static final String V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203";

@@ -58,9 +58,19 @@ public class PaymentsConfig {
     };
   }
 
+  /** The ledger; each payment and refund also a PaymentNotice, written in the ledger's transaction. */
   @Bean
-  public PaymentOrders paymentOrders(DataSource dataSource, PlatformTransactionManager transactions) {
-    return new PaymentOrders(JdbcClient.create(dataSource), new TransactionTemplate(transactions), Clock.systemUTC());
+  public PaymentOrders paymentOrders(DataSource dataSource, PlatformTransactionManager transactions,
+      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos) {
+    return new PaymentOrders(JdbcClient.create(dataSource), new TransactionTemplate(transactions), Clock.systemUTC(),
+        new FhirPaymentNotices(daos));
+  }
+
+  @Bean
+  @org.springframework.core.annotation.Order(org.springframework.core.Ordered.LOWEST_PRECEDENCE)
+  public ApplicationListener<org.springframework.context.event.ContextRefreshedEvent> paymentNoticeSearches(
+      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos, ca.uhn.fhir.rest.server.util.ISearchParamRegistry registry) {
+    return event -> PaymentNoticeSearches.install(daos, registry);
   }
 
   /** The sandbox's WeChat Pay (simulator and merchant), when the sandbox is on. */

@@ -297,6 +297,67 @@ class PaymentsIT extends HubIntegrationTest {
   }
 
   @Test
+  void eachPaymentAndRefundIsAPaymentNoticeSeenByTheInstitutionThePatientAndOperatorsOnly() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1979, 3, 3));
+    org.hl7.fhir.r4.model.Patient person = new org.hl7.fhir.r4.model.Patient();
+    person.addIdentifier().setSystem(CARD).setValue(card);
+    person.addName().setFamily("付").addGiven("款");
+    String patientId = client().create().resource(person).execute().getId().getIdPart();
+    String token = hospital("PAY_HOSP_N");
+    String number = "PN-" + System.nanoTime();
+    Parameters order = order(number, "45.00");
+    ((Identifier) order.getParameter("patient").getValue()).setValue(card);
+    order.addParameter().setName("invoice").setValue(new org.hl7.fhir.r4.model.Reference("Invoice/inv-" + number));
+    String payment = value(parameters(postAs(token, "/fhir/$create-payment", json(order))), "payment");
+    assertThat(postAs(token, "/sandbox/payments/wechatpay/" + number + "/pay", "").statusCode()).isEqualTo(202);
+    awaitStatus(token, payment, "paid"::equals);
+    Parameters refund = new Parameters().addParameter("payment", new StringType(payment))
+        .addParameter("refundRequestNo", new StringType("RF-" + number));
+    refund.addParameter().setName("amount").setValue(new Money().setValue(new BigDecimal("5.00")).setCurrency("CNY"));
+    assertThat(postAs(token, "/fhir/$refund-payment", json(refund)).statusCode()).isEqualTo(200);
+    awaitStatus(token, payment, "paid"::equals);
+
+    HttpResponse<String> ours = getAs(token, "/fhir/PaymentNotice?patient=Patient/" + patientId + "&_sort=created");
+    assertThat(ours.statusCode()).isEqualTo(200);
+    org.hl7.fhir.r4.model.Bundle notices = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, ours.body());
+    assertThat(notices.getEntry()).hasSize(2);
+    var paidNotice = (org.hl7.fhir.r4.model.PaymentNotice) notices.getEntry().get(0).getResource();
+    assertThat(paidNotice.getAmount().getValue()).isEqualByComparingTo("45.00");
+    assertThat(paidNotice.getIdentifierFirstRep().getValue()).isEqualTo(payment);
+    // the hospital never sent that invoice: named, not referenced (a dangling reference would stop the payment)
+    assertThat(paidNotice.getRequest().getDisplay()).isEqualTo("Invoice/inv-" + number);
+    assertThat(paidNotice.getPayee().getIdentifier().getValue()).isEqualTo("PAY_HOSP_N");
+    var refundNotice = (org.hl7.fhir.r4.model.PaymentNotice) notices.getEntry().get(1).getResource();
+    assertThat(refundNotice.getAmount().getValue()).isEqualByComparingTo("-5.00");
+    assertThat(refundNotice.getResponse().getIdentifier().getValue()).isEqualTo(payment);
+    R4Validation.assertValid(paidNotice, refundNotice);
+    HttpResponse<String> byInstitution = getAs(token, "/fhir/PaymentNotice?institution="
+        + cn.healthcard.hub.terminology.HubCodeSystems.INSTITUTION + "%7CPAY_HOSP_N");
+    assertThat(FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, byInstitution.body()).getEntry())
+        .hasSize(2);
+
+    // another hospital, a clinician treating no one here: nothing; the patient and operators: both
+    String other = hospital("PAY_HOSP_O");
+    HttpResponse<String> theirs = getAs(other, "/fhir/PaymentNotice?patient=Patient/" + patientId);
+    assertThat(theirs.statusCode()).isEqualTo(200);
+    assertThat(FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, theirs.body()).getEntry()).isEmpty();
+    String clinician = clients().tokenFor("pn-clinician", Map.of("role", "clinician", "institution", "PAY_HOSP_N"));
+    HttpResponse<String> clinical = getAs(clinician, "/fhir/PaymentNotice?patient=Patient/" + patientId);
+    assertThat(clinical.statusCode()).isEqualTo(200);
+    assertThat(FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, clinical.body()).getEntry()).isEmpty();
+    String resident = clients().tokenFor("pn-resident-" + patientId, Map.of("role", "resident", "patient", patientId));
+    HttpResponse<String> own = getAs(resident, "/fhir/PaymentNotice?patient=Patient/" + patientId);
+    assertThat(own.statusCode()).isEqualTo(200);
+    assertThat(FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, own.body()).getEntry()).hasSize(2);
+    String operator = clients().tokenFor("pay-operator", Map.of("role", "operator"));
+    assertThat(FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class,
+        getAs(operator, "/fhir/PaymentNotice?patient=Patient/" + patientId).body()).getEntry()).hasSize(2);
+    // and no client writes one
+    assertThat(postAs(token, "/fhir/PaymentNotice", FHIR.newJsonParser().encodeResourceToString(paidNotice.setId((String) null)))
+        .statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void notificationsNeedNoTokenButTheChannelsSignature() throws Exception {
     HttpResponse<String> forged = postAs(null, "/payments/notify/wechatpay",
         "{\"id\":\"x\",\"resource\":{\"ciphertext\":\"AAAA\",\"nonce\":\"n\",\"associated_data\":\"transaction\"}}");

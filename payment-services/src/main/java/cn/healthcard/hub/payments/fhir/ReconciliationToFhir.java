@@ -41,7 +41,7 @@ public final class ReconciliationToFhir {
   public static final String RECONCILIATION_SYSTEM = HubCodeSystems.BASE + "/NamingSystem/payment-reconciliation";
   public static final String PAYMENT_SYSTEM = HubCodeSystems.PAYMENT;
   public static final String REFUND_SYSTEM = HubCodeSystems.PAYMENT_REFUND;
-  public static final String INSTITUTION_SYSTEM = HubCodeSystems.BASE + "/institution";
+  public static final String INSTITUTION_SYSTEM = HubCodeSystems.INSTITUTION;
   private static final String PAYMENT_TYPE = "http://terminology.hl7.org/CodeSystem/payment-type";
   private static final TimeZone CHINA = TimeZone.getTimeZone("GMT+08:00");
 

@@ -29,11 +29,18 @@ public class PaymentOrders {
   private final JdbcClient jdbc;
   private final TransactionTemplate transactions;
   private final Clock clock;
+  private final PaymentRecords records;
 
   public PaymentOrders(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+    this(jdbc, transactions, clock, PaymentRecords.NONE);
+  }
+
+  /** @param records told of each payment and refund inside the ledger's transaction */
+  public PaymentOrders(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, PaymentRecords records) {
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.clock = clock;
+    this.records = records;
   }
 
   /** What a create found: the order, and whether this call made it. */
@@ -143,7 +150,11 @@ public class PaymentOrders {
           .param(change.to().code()).param(change.channelTransactionId().orElse(null))
           .param(change.paidAt().map(Timestamp::from).orElse(null)).param(Timestamp.from(clock.instant())).param(id)
           .update();
-      return byId(id).orElseThrow();
+      PaymentOrder changed = byId(id).orElseThrow();
+      if (change.to() == PaymentStatus.PAID) {
+        records.paid(changed);
+      }
+      return changed;
     });
   }
 
@@ -238,7 +249,11 @@ public class PaymentOrders {
       order.status().check(next);
       ledger(order.id(), order.status(), next, refund.amount().value(), source, eventId.orElse(null));
       setStatus(order.id(), next);
-      return refund(refundId).orElseThrow();
+      PaymentRefund finished = refund(refundId).orElseThrow();
+      if (outcome == RefundStatus.REFUNDED) {
+        records.refunded(byId(order.id()).orElseThrow(), finished);
+      }
+      return finished;
     });
   }
 

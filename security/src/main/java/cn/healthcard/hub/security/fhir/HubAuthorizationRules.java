@@ -162,6 +162,8 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
   private static void resident(RuleBuilder rules, Caller caller) {
     IdType self = new IdType("Patient", caller.patient());
     rules.allow("resident").read().allResources().inCompartment("Patient", self);
+    // not in the Patient compartment: HubConsentService lets a resident see their own
+    rules.allow("resident").read().resourcesOfType("PaymentNotice").withAnyId();
     rules.allow("resident").operation().named("$everything").onInstance(self).andAllowAllResponses();
     rules.allow("resident").operation().named("$immunization-forecast").onInstance(self).andAllowAllResponses();
     for (String operation : List.of("$access-log", "$restrict-access", "$lift-restriction", "$restrictions")) {
@@ -183,6 +185,7 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     for (String type : ResourceGroups.FINANCE) {
       rules.allow("operator").read().resourcesOfType(type).withAnyId();
     }
+    rules.allow("operator").read().resourcesOfType("PaymentNotice").withAnyId();
   }
 
   private static void readAll(RuleBuilder rules, String name) {

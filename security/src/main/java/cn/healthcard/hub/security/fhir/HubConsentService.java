@@ -72,6 +72,9 @@ public final class HubConsentService implements IConsentService {
     if (caller.breakingGlass() || WrittenResources.byThisRequest(request, resource)) {
       return ConsentOutcome.PROCEED;
     }
+    if (resource instanceof org.hl7.fhir.r4.model.PaymentNotice notice) {
+      return PaymentNoticeAccess.maySee(caller, notice) ? ConsentOutcome.PROCEED : refuse(request, type);
+    }
     java.util.Set<String> patientIds = this.owners.of(resource);
     if (patientIds.isEmpty() && "Binary".equals(type)
         && !(caller.has(Role.PUBLIC_HEALTH) && caller.division() == null)) {

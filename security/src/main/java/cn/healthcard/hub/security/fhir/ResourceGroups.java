@@ -23,7 +23,8 @@ public final class ResourceGroups {
   public static final Set<String> HUB_OWNED = Set.of(
       "AuditEvent", "Subscription", "CodeSystem", "ValueSet", "ConceptMap", "NamingSystem",
       "StructureDefinition", "SearchParameter", "OperationDefinition", "CapabilityStatement",
-      "CompartmentDefinition", "ImplementationGuide", "StructureMap", "Consent", "PaymentReconciliation");
+      "CompartmentDefinition", "ImplementationGuide", "StructureMap", "Consent", "PaymentReconciliation",
+      "PaymentNotice");
 
   /**
    * The hub's own money: channel reconciliations and bank statements of its accounts, about every
