@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +71,8 @@ public final class AlipaySimulator implements AutoCloseable {
   private final Map<String, Refund> refunds = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong(20261207000001L);
   private final AtomicInteger notificationsSent = new AtomicInteger();
+  /** Bills asked for and not yet downloaded, by token (Alipay's download URLs live 30 seconds). */
+  private final Map<String, byte[]> bills = new ConcurrentHashMap<>();
   private volatile boolean down;
 
   /** A pre-created trade: NOT_SCANNED until the payer scans (the trade does not exist at Alipay before). */
@@ -102,7 +105,7 @@ public final class AlipaySimulator implements AutoCloseable {
     this.alipayKeys = alipayKeys;
     this.retries = List.copyOf(retries);
     this.clock = clock;
-    this.server = new LoopbackServer("alipay-simulator", "/gateway.do", this::handle);
+    this.server = new LoopbackServer("alipay-simulator", "/*", this::handle);
   }
 
   /** The gateway URL the adapter is given. */
@@ -219,6 +222,24 @@ public final class AlipaySimulator implements AutoCloseable {
   // ------------------------------------------------------------------ the gateway
 
   private void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    if (request.getRequestURI().equals("/bill/download")) {
+      byte[] bill = bills.remove(Optional.ofNullable(request.getParameter("token")).orElse(""));
+      if (bill == null) {
+        response.sendError(404);
+        return;
+      }
+      response.setStatus(200);
+      response.setHeader("Content-Type", "application/zip");
+      response.setContentLength(bill.length);
+      try (OutputStream out = response.getOutputStream()) {
+        out.write(bill);
+      }
+      return;
+    }
+    if (!request.getRequestURI().equals("/gateway.do")) {
+      response.sendError(404);
+      return;
+    }
     Map<String, String> params = new TreeMap<>();
     request.setCharacterEncoding("UTF-8");
     request.getParameterMap().forEach((k, v) -> params.put(k, v[0]));
@@ -244,6 +265,7 @@ public final class AlipaySimulator implements AutoCloseable {
         case "alipay.trade.close" -> close(biz);
         case "alipay.trade.refund" -> refund(biz);
         case "alipay.trade.fastpay.refund.query" -> refundQuery(biz);
+        case "alipay.data.dataservice.bill.downloadurl.query" -> billUrl(biz);
         default -> error("40004", "Business Failed", "isv.invalid-method", "不存在的方法名");
       };
       answer(response, node, result);
@@ -338,6 +360,63 @@ public final class AlipaySimulator implements AutoCloseable {
     return r;
   }
 
+  /**
+   * The day's trade bill: ready at once in the sandbox (Alipay makes it the next morning); a
+   * download URL that works once.
+   */
+  private ObjectNode billUrl(JsonNode biz) {
+    String day = biz.path("bill_date").asText("");
+    if (!"trade".equals(biz.path("bill_type").asText("")) || !day.matches("\\d{4}-\\d{2}-\\d{2}")) {
+      return error("40004", "Business Failed", "isv.invalid-arguments", "参数无效");
+    }
+    List<String> rows = new ArrayList<>();
+    long[] trade = new long[2];
+    long[] refund = new long[2];
+    for (Trade t : trades.values()) {
+      if (t.paidAt != null && t.paidAt.startsWith(day)) {
+        rows.add(billRow(t, "交易", t.paidAt, t.totalFen, "", -fee(t.totalFen)));
+        trade[0]++;
+        trade[1] += t.totalFen;
+      }
+    }
+    for (Refund r : refunds.values()) {
+      if (r.refundedAt().startsWith(day)) {
+        rows.add(billRow(r.trade(), "退款", r.refundedAt(), -r.amountFen(), r.outRequestNo(), fee(r.amountFen())));
+        refund[0]++;
+        refund[1] -= r.amountFen();
+      }
+    }
+    if (rows.isEmpty()) {
+      return error("40004", "Business Failed", "isp.bill_not_exist", "账单不存在");
+    }
+    rows.sort(java.util.Comparator.comparing(r -> r.split(",")[5]));
+    String chinese = day.substring(0, 4) + "年" + day.substring(5, 7) + "月" + day.substring(8) + "日";
+    StringBuilder detail = new StringBuilder("#支付宝业务明细查询\r\n#账号：[2088" + appId + "]\r\n")
+        .append("#起始日期：[").append(chinese).append(" 00:00:00]   终止日期：[").append(chinese).append(" 23:59:59]\r\n")
+        .append("#-----------------------------------------业务明细列表----------------------------------------\r\n")
+        .append(String.join(",", AlipayTradeBill.COLUMNS)).append("\r\n");
+    rows.forEach(r -> detail.append(r).append("\r\n"));
+    detail.append("#-----------------------------------------业务明细列表结束------------------------------------\r\n")
+        .append("#交易合计：").append(trade[0]).append("笔，商家实收：").append(yuan(trade[1])).append("元，商家优惠：0.00元\r\n")
+        .append("#退款合计：").append(refund[0]).append("笔，商家实收：").append(yuan(refund[1])).append("元，商家优惠：0.00元\r\n")
+        .append("#导出时间：[").append(now()).append("]\r\n");
+    String summary = "#支付宝业务汇总查询\r\n门店编号,门店名称,交易订单总笔数,退款订单总笔数\r\n,," + trade[0] + "," + refund[0] + "\r\n";
+    String token = UUID.randomUUID().toString().replace("-", "");
+    bills.put(token, AlipayTradeBill.zip("2088" + appId, day, detail.toString(), summary));
+    return success().put("bill_download_url", server.baseUrl() + "/bill/download?token=" + token);
+  }
+
+  private static String billRow(Trade t, String kind, String at, long fen, String requestNo, long feeFen) {
+    return String.join(",", t.tradeNo + "\t", t.outTradeNo + "\t", kind, t.subject, t.createdAt, at, "", "", "", "",
+        "138****8888", yuan(fen), yuan(fen), "0.00", "0.00", "0.00", "0.00", "0.00", "", "0.00", "0.00",
+        requestNo.isEmpty() ? "" : requestNo + "\t", yuan(feeFen), "0.00", "");
+  }
+
+  /** The simulated application's rate: 0.6%, rounded to the fen. */
+  private static long fee(long fen) {
+    return (fen * 6 + 500) / 1000;
+  }
+
   private ObjectNode success() {
     return json.createObjectNode().put("code", "10000").put("msg", "Success");
   }
@@ -402,7 +481,7 @@ public final class AlipaySimulator implements AutoCloseable {
   }
 
   private static String yuan(long fen) {
-    return BigDecimal.valueOf(fen).movePointLeft(2).setScale(2).toPlainString();
+    return BigDecimal.valueOf(fen).movePointLeft(2).setScale(2, java.math.RoundingMode.UNNECESSARY).toPlainString();
   }
 
   private static long fen(String yuan) {

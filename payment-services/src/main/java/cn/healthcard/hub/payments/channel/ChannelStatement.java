@@ -12,4 +12,13 @@ public record ChannelStatement(String channel, LocalDate day, List<StatementLine
   public ChannelStatement {
     lines = List.copyOf(lines);
   }
+
+  /** How a statement file is named in reports: {@code sha1:<hex>} of its bytes as downloaded. */
+  public static String digestOf(byte[] file) {
+    try {
+      return "sha1:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(file));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

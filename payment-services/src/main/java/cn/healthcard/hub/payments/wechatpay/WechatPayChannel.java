@@ -220,20 +220,13 @@ public final class WechatPayChannel implements PaymentChannel {
       }
       try {
         return new ChannelStatement(CODE, day, WechatPayTradeBill.parse(new String(bytes, StandardCharsets.UTF_8)),
-            "sha1:" + sha1(bytes));
+            ChannelStatement.digestOf(bytes));
       } catch (IllegalArgumentException e) {
         throw new ChannelUnavailable("WeChat Pay's bill of " + day + " cannot be read: " + e.getMessage(), e);
       }
     });
   }
 
-  private static String sha1(byte[] bytes) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @Override
   public ChannelEvent readNotification(Map<String, String> headers, String body) {

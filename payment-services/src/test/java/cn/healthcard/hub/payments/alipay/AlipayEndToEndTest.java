@@ -200,6 +200,33 @@ class AlipayEndToEndTest {
   }
 
   @Test
+  void theDaysTradeBillIsMatchedAgainstTheLedger() throws Exception {
+    var dataSource = cn.healthcard.hub.payments.TestDatabaseAccess.dataSource();
+    var job = new cn.healthcard.hub.payments.reconcile.ReconciliationJob(payments, orders, JdbcClient.create(dataSource),
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource)), Clock.systemUTC());
+    PaymentOrder first = paid(12_50);
+    PaymentOrder second = paid(20_00);
+    PaymentRefund refund = payments.refund(Optional.of("HOSP-ALI"), second.id(), new NewRefund("ARF-REC", new Fen(5_00), null));
+    java.time.LocalDate day = first.paidAt().orElseThrow().atOffset(java.time.ZoneOffset.ofHours(8)).toLocalDate();
+    org.junit.jupiter.api.Assumptions.assumeTrue(day.equals(refund.refundedAt().orElseThrow()
+        .atOffset(java.time.ZoneOffset.ofHours(8)).toLocalDate()), "midnight in China passed during the test");
+
+    var report = job.reconcile("alipay", day);
+
+    var ours = report.lines().stream().filter(l -> l.paymentId().equals(Optional.of(first.id()))
+        || l.paymentId().equals(Optional.of(second.id()))).toList();
+    assertThat(ours).hasSize(3);
+    assertThat(ours).allMatch(l -> l.match() == cn.healthcard.hub.payments.reconcile.Match.MATCHED);
+    var back = ours.stream().filter(l -> l.kind() == cn.healthcard.hub.payments.channel.StatementLine.Kind.REFUND)
+        .findFirst().orElseThrow();
+    assertThat(back.refundId()).contains(refund.id());
+    assertThat(back.channelAmountFen()).hasValue(5_00);
+    assertThat(back.feeFen()).isEqualTo(3);
+    assertThat(report.statementDigest()).startsWith("sha1:");
+    assertThat(job.reconcile("alipay", java.time.LocalDate.of(2020, 1, 1)).lines()).isEmpty();
+  }
+
+  @Test
   void requestsSignedWithAnotherKeyAreRefused() throws Exception {
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(2048);
