@@ -66,7 +66,8 @@ public final class PaymentBench {
     BenchAuth.actAs("bench-pay-hospital", Map.of("role", "hospital", "institution", "BENCH_PAY_HOSP"));
     try {
       phase("warm-up", Math.min(300, payments), clients);
-      phase("measured", payments, clients);
+      List<String> paid = phase("measured", payments, clients);
+      baseline(paid, Math.min(3000, Math.max(500, payments)), clients);
     } finally {
       BenchAuth.reset();
     }
@@ -75,7 +76,52 @@ public final class PaymentBench {
         hub == null ? "" : String.format(", resident %d MiB", hub.residentBytes() >> 20));
   }
 
-  private void phase(String name, int count, int clients) throws Exception {
+  /**
+   * The same hub, the same clients, in the same run: {@code $payment-status} of paid orders (a
+   * ledger read, no channel call). Its rate and latency are the platform's floor (HTTP, token,
+   * authorization, audit, database) against which create's figures are read.
+   */
+  private void baseline(List<String> paid, int count, int clients) throws Exception {
+    if (paid.isEmpty()) {
+      return;
+    }
+    long[] latencies = new long[count];
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    AtomicInteger next = new AtomicInteger();
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      futures.add(pool.submit(() -> {
+        int i;
+        while ((i = next.getAndIncrement()) < count) {
+          long t = System.nanoTime();
+          status(paid.get(i % paid.size()));
+          latencies[i] = System.nanoTime() - t;
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("baseline (same run): %d $payment-status reads of paid orders by %d clients in %.1f s = %.0f reads/s;"
+        + " latency: %s%n", count, clients, seconds, count / seconds, Stats.percentiles(latencies));
+    System.out.printf("ratio: $create-payment p95 / baseline p95 = %.1f; created/s / baseline reads/s = %.2f%n",
+        lastCreateP95 / Stats.ms(sorted(latencies), 0.95), lastCreatedPerSecond / (count / seconds));
+  }
+
+  private double lastCreateP95;
+  private double lastCreatedPerSecond;
+
+  private static long[] sorted(long[] values) {
+    long[] copy = values.clone();
+    java.util.Arrays.sort(copy);
+    return copy;
+  }
+
+  private List<String> phase(String name, int count, int clients) throws Exception {
     long[] createLatencies = new long[count];
     String[] ids = new String[count];
     ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -136,6 +182,9 @@ public final class PaymentBench {
         name, waiting.size(), clients, createSeconds, waiting.size() / createSeconds, paid, endToEnd,
         paid / endToEnd, failed.get());
     System.out.printf("%s: $create-payment latency: %s%n", name, Stats.percentiles(createLatencies));
+    lastCreateP95 = Stats.ms(sorted(createLatencies), 0.95);
+    lastCreatedPerSecond = waiting.size() / createSeconds;
+    return waiting;
   }
 
   private String order(String number) {
