@@ -223,6 +223,58 @@ public class Payments {
     return channel.accepted();
   }
 
+  /** What a sweep did. */
+  public record Swept(int asked, int paid, int closed, int refundsSettled) {}
+
+  /**
+   * Makes up for notifications that never came, without waiting for a hospital to read the
+   * status: asks the channel about every order still open after {@code quiet} (and closes, at the
+   * channel and here, those still unpaid after {@code expiry}), and about every refund still with
+   * the channel after {@code quiet}. A channel that does not answer is asked again next time.
+   */
+  public Swept sweep(java.time.Instant now, java.time.Duration quiet, java.time.Duration expiry, int limit) {
+    int asked = 0;
+    int paid = 0;
+    int closed = 0;
+    int settled = 0;
+    for (PaymentOrder order : orders.openCreatedBefore(now.minus(quiet), limit)) {
+      PaymentChannel channel = channels.get(order.channel());
+      if (channel == null) {
+        continue;
+      }
+      asked++;
+      try {
+        PaymentOrder current = apply(order, channel.query(order), "sweep", Optional.empty());
+        if (current.status() == PaymentStatus.PAID) {
+          paid++;
+        } else if (current.status().open() && order.createdAt().isBefore(now.minus(expiry))) {
+          close(Optional.empty(), order.id());
+          closed++;
+        }
+      } catch (ChannelUnavailable e) {
+        log.info("Payment {}: channel {} did not answer the sweep", order.id(), order.channel());
+      } catch (IllegalPaymentTransition e) {
+        // paid at the channel in the meantime: the close was refused and the order recorded paid
+        paid++;
+      }
+    }
+    for (PaymentRefund refund : orders.refundingBefore(now.minus(quiet), limit)) {
+      PaymentOrder order = orders.byId(refund.paymentId()).orElseThrow();
+      PaymentChannel channel = channels.get(order.channel());
+      if (channel == null) {
+        continue;
+      }
+      try {
+        if (settle(order, refund, channel).status() != RefundStatus.REFUNDING) {
+          settled++;
+        }
+      } catch (ChannelUnavailable e) {
+        log.info("Refund {}: channel {} did not answer the sweep", refund.id(), order.channel());
+      }
+    }
+    return new Swept(asked, paid, closed, settled);
+  }
+
   /**
    * A channel's statement of a day (reconciliation).
    *

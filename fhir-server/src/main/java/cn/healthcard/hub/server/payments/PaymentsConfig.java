@@ -142,6 +142,15 @@ public class PaymentsConfig {
         properties.reconciliation().retryAfter(), Clock.systemUTC());
   }
 
+  /** Lost notifications made up for, expired orders closed, unconfirmed refunds settled. */
+  @Bean(initMethod = "start", destroyMethod = "close")
+  @ConditionalOnProperty(prefix = "hub.payments.sweep", name = "enabled", havingValue = "true", matchIfMissing = true)
+  public cn.healthcard.hub.payments.PaymentSweep paymentSweep(Payments payments, PaymentsProperties properties) {
+    PaymentsProperties.Sweep sweep = properties.sweep();
+    return new cn.healthcard.hub.payments.PaymentSweep(payments, sweep.interval(), sweep.quiet(), sweep.expiry(),
+        Clock.systemUTC());
+  }
+
   @Bean
   public SmartInitializingSingleton paymentOperations(RestfulServer server, Payments payments, HubProperties hub,
       ReconciliationJob reconciliations) {

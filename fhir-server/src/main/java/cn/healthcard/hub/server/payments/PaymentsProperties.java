@@ -14,7 +14,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties(prefix = "hub.payments")
 public record PaymentsProperties(@DefaultValue("true") boolean sandbox, @DefaultValue Wechatpay wechatpay,
-    @DefaultValue Alipay alipay, @DefaultValue Reconciliation reconciliation) {
+    @DefaultValue Alipay alipay, @DefaultValue Reconciliation reconciliation, @DefaultValue Sweep sweep) {
+
+  /**
+   * The sweep that makes up for lost notifications.
+   *
+   * @param interval how often it runs
+   * @param quiet how long an order or refund may wait for its notification before the channel is asked
+   * @param expiry how long an order stays payable (the channels' QR codes live two hours): still
+   *     unpaid after that, it is closed at the channel and here
+   */
+  public record Sweep(@DefaultValue("true") boolean enabled, @DefaultValue("1m") java.time.Duration interval,
+      @DefaultValue("1m") java.time.Duration quiet, @DefaultValue("2h") java.time.Duration expiry) {}
 
   /**
    * A real Alipay application (open API, public-key mode, RSA2); used when {@code app-id} is set

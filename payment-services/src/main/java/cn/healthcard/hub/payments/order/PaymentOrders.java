@@ -62,6 +62,20 @@ public class PaymentOrders {
         .param(merchantOrderNo).query(PaymentOrders::row).list();
   }
 
+  /** Open orders (created, paying) created before {@code before}, oldest first. */
+  public List<PaymentOrder> openCreatedBefore(Instant before, int limit) {
+    return jdbc.sql("select " + COLUMNS + " from hub.payment_order where status in ('created', 'paying')"
+            + " and created_at < ? order by created_at limit ?")
+        .param(Timestamp.from(before)).param(limit).query(PaymentOrders::row).list();
+  }
+
+  /** Refunds still with the channel, asked for before {@code before}. */
+  public List<PaymentRefund> refundingBefore(Instant before, int limit) {
+    return jdbc.sql("select " + REFUND_COLUMNS + " from hub.payment_refund where status = 'refunding'"
+            + " and created_at < ? order by created_at limit ?")
+        .param(Timestamp.from(before)).param(limit).query(PaymentOrders::refundRow).list();
+  }
+
   /** Orders of a channel paid in [from, to) that the hub counts as paid (paid, refunding or refunded). */
   public List<PaymentOrder> paidBetween(String channel, Instant from, Instant to) {
     return jdbc.sql("select " + COLUMNS + " from hub.payment_order where channel = ? and paid_at >= ? and paid_at < ?"

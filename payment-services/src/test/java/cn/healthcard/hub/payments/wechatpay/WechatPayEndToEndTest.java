@@ -377,6 +377,38 @@ class WechatPayEndToEndTest {
   }
 
   @Test
+  void theSweepRecordsAPaymentWhoseNotificationsWereAllLostAndClosesOrdersPastTheirExpiry() throws Exception {
+    PaymentOrder lost = payments.create(payment("M-" + System.nanoTime(), 640));
+    PaymentOrder abandoned = payments.create(payment("M-" + System.nanoTime(), 880));
+    int before = received.get();
+    refuseNotifications.incrementAndGet();
+    try {
+      assertThat(sandbox.simulator().pay(lost.id())).isTrue();
+      // the channel's one try and its two retries, all refused
+      Instant deadline = Instant.now().plusSeconds(10);
+      while (received.get() < before + 3 && Instant.now().isBefore(deadline)) {
+        Thread.sleep(20);
+      }
+      assertThat(received.get()).isEqualTo(before + 3);
+    } finally {
+      refuseNotifications.decrementAndGet();
+    }
+    assertThat(orders.byId(lost.id()).orElseThrow().status()).isEqualTo(PaymentStatus.CREATED);
+
+    // three hours on: everything open is past the two-hour expiry
+    Payments.Swept swept = payments.sweep(Instant.now().plus(Duration.ofHours(3)), Duration.ofSeconds(30),
+        Duration.ofHours(2), 10_000);
+
+    assertThat(orders.byId(lost.id()).orElseThrow().status()).isEqualTo(PaymentStatus.PAID);
+    assertThat(orders.ledgerRows(lost.id(), PaymentStatus.PAID)).isEqualTo(1);
+    assertThat(orders.byId(abandoned.id()).orElseThrow().status()).isEqualTo(PaymentStatus.CLOSED);
+    assertThat(swept.paid()).isGreaterThanOrEqualTo(1);
+    assertThat(swept.closed()).isGreaterThanOrEqualTo(1);
+    // closed at the channel too: the QR code can no longer be paid
+    assertThat(sandbox.simulator().pay(abandoned.id())).isFalse();
+  }
+
+  @Test
   void partialRefundsAddUpToAFullOneAndTheSameRequestNumberNeverRefundsTwice() throws Exception {
     PaymentOrder paid = paidOrder(1000);
     PaymentRefund first = payments.refund(Optional.of("HOSP-1"), paid.id(), new NewRefund("RF-1", new Fen(300), "退一项检查"));
