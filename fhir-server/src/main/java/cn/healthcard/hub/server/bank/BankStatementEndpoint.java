@@ -17,7 +17,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -45,19 +44,23 @@ public class BankStatementEndpoint {
   }
 
   @PostMapping(path = "/bank/statements", consumes = MediaType.ALL_VALUE)
-  public ResponseEntity<?> receive(@RequestBody(required = false) byte[] body,
-      @RequestParam(name = "name", required = false) String name) {
+  public ResponseEntity<?> receive(jakarta.servlet.http.HttpServletRequest request,
+      @RequestParam(name = "name", required = false) String name) throws java.io.IOException {
+    // refused before it is read when it says it is too large, and read no further than the limit
+    if (request.getContentLengthLong() > BankStatementIntake.MAX_BYTES) {
+      return outcome(HttpStatus.PAYLOAD_TOO_LARGE, IssueType.TOOCOSTLY, 0, "the file is larger than "
+          + BankStatementIntake.MAX_BYTES + " bytes");
+    }
+    byte[] body = request.getInputStream().readNBytes(BankStatementIntake.MAX_BYTES + 1);
+    if (body.length > BankStatementIntake.MAX_BYTES) {
+      return outcome(HttpStatus.PAYLOAD_TOO_LARGE, IssueType.TOOCOSTLY, 0, "the file is larger than "
+          + BankStatementIntake.MAX_BYTES + " bytes");
+    }
     BankStatementIntake.Accepted accepted;
     try {
       accepted = intake.receive(body, "http", name);
     } catch (MalformedStatement e) {
-      OperationOutcome outcome = new OperationOutcome();
-      var issue = outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.INVALID).setDiagnostics(e.getMessage());
-      if (e.line() > 0) {
-        issue.addLocation("line " + e.line());
-      }
-      return ResponseEntity.unprocessableEntity().contentType(MediaType.valueOf("application/fhir+json"))
-          .body(fhir.newJsonParser().encodeResourceToString(outcome));
+      return outcome(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.INVALID, e.line(), e.getMessage());
     }
     if (!accepted.duplicate()) {
       producer.sendBody(BankStatementRoutes.ENQUEUE, accepted.id());
@@ -70,6 +73,16 @@ public class BankStatementEndpoint {
     answer.put("duplicate", accepted.duplicate());
     answer.put("status", accepted.status().name());
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(answer);
+  }
+
+  private ResponseEntity<String> outcome(HttpStatus status, IssueType type, int line, String message) {
+    OperationOutcome outcome = new OperationOutcome();
+    var issue = outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(type).setDiagnostics(message);
+    if (line > 0) {
+      issue.addLocation("line " + line);
+    }
+    return ResponseEntity.status(status).contentType(MediaType.valueOf("application/fhir+json"))
+        .body(fhir.newJsonParser().encodeResourceToString(outcome));
   }
 
   @GetMapping("/bank/statements/{id}")

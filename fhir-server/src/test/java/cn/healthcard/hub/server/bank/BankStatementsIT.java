@@ -140,6 +140,18 @@ class BankStatementsIT extends HubIntegrationTest {
   }
 
   @Test
+  void aFileLargerThanTheLimitIsRefusedBeforeItIsRead() throws Exception {
+    byte[] huge = new byte[cn.healthcard.hub.routes.bank.BankStatementIntake.MAX_BYTES + 1];
+    java.util.Arrays.fill(huge, (byte) 'x');
+
+    HttpResponse<String> refused = postStatement(bank(), huge, "text/csv");
+
+    assertThat(refused.statusCode()).isEqualTo(413);
+    OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, refused.body());
+    assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.TOOCOSTLY);
+  }
+
+  @Test
   void onlyBanksAndOperatorsPostStatementsAndOnlyOperatorsReadReconciliations() throws Exception {
     registerHospital("BANK_IT_HOSP");
     String hospital = clients().tokenFor("it-bank-hospital", Map.of("role", "hospital", "institution", "BANK_IT_HOSP"));
