@@ -77,7 +77,8 @@ public final class BankStatementRoutes extends RouteBuilder {
             accepted = intake.receive(exchange.getIn().getBody(byte[].class), "file", name);
           } catch (MalformedStatement refused) {
             writeReason(name, refused);
-            throw refused;
+            // the reason can quote a field of the file; Camel logs what it is thrown: the line only
+            throw new MalformedStatement(refused.line(), "refused, the reason is in .failed/" + name + ".reason.txt");
           }
           log.info("Bank statement file accepted as statement {} ({}, {} entries{})", accepted.id(), accepted.format(),
               accepted.entries(), accepted.duplicate() ? ", a file received before" : "");
@@ -124,6 +125,6 @@ public final class BankStatementRoutes extends RouteBuilder {
     Path failed = settings.inbound().resolve(".failed");
     Files.createDirectories(failed);
     Files.writeString(failed.resolve(name + ".reason.txt"), refused.getMessage() + "\n", StandardCharsets.UTF_8);
-    log.warn("Bank statement file refused: {}", refused.getMessage());
+    log.warn("Bank statement file refused at line {}; the reason is beside it in .failed/", refused.line());
   }
 }

@@ -481,7 +481,7 @@ public final class AlipaySimulator implements AutoCloseable {
   }
 
   private static String yuan(long fen) {
-    return BigDecimal.valueOf(fen).movePointLeft(2).setScale(2, java.math.RoundingMode.UNNECESSARY).toPlainString();
+    return cn.healthcard.hub.payments.order.Fen.signedYuan(fen).toPlainString();
   }
 
   private static long fen(String yuan) {

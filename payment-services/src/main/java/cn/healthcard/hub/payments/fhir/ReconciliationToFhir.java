@@ -7,7 +7,6 @@ import cn.healthcard.hub.payments.reconcile.Match;
 import cn.healthcard.hub.payments.reconcile.ReconciledLine;
 import cn.healthcard.hub.payments.reconcile.ReconciliationReport;
 import cn.healthcard.hub.terminology.HubCodeSystems;
-import java.math.BigDecimal;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.Map;
@@ -105,8 +104,7 @@ public final class ReconciliationToFhir {
   }
 
   private static Money money(long fen) {
-    BigDecimal yuan = fen < 0 ? new Fen(-fen).yuan().negate() : new Fen(fen).yuan();
-    return new Money().setValue(yuan).setCurrency("CNY");
+    return new Money().setValue(Fen.signedYuan(fen)).setCurrency("CNY");
   }
 
   private static String channelName(String channel) {

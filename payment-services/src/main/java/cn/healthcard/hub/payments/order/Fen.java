@@ -30,6 +30,11 @@ public record Fen(long value) {
     return new Fen(yuan.movePointRight(2).longValueExact());
   }
 
+  /** A signed amount of fen (a refund or a fee taken: negative) in yuan with two decimals. */
+  public static BigDecimal signedYuan(long fen) {
+    return BigDecimal.valueOf(fen).movePointLeft(2).setScale(2, RoundingMode.UNNECESSARY);
+  }
+
   public BigDecimal yuan() {
     return BigDecimal.valueOf(value).movePointLeft(2).setScale(2, RoundingMode.UNNECESSARY);
   }

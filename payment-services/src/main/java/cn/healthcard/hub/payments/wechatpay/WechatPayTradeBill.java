@@ -173,6 +173,6 @@ public final class WechatPayTradeBill {
 
   /** Fen as the bill writes yuan ({@code 12.50}, {@code -0.03}). */
   static String yuan(long fen) {
-    return fen < 0 ? "-" + new Fen(-fen).yuan().toPlainString() : new Fen(fen).yuan().toPlainString();
+    return Fen.signedYuan(fen).toPlainString();
   }
 }
