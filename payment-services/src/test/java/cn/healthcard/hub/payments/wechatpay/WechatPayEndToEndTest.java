@@ -151,10 +151,15 @@ class WechatPayEndToEndTest {
 
   /** The payer pays while the merchant refuses every delivery: the notification as it would have come. */
   private static Map.Entry<Map<String, String>, String> paidButNotDelivered(PaymentOrder order) throws InterruptedException {
+    int before = received.get();
     refuseNotifications.incrementAndGet();
     try {
       sandbox.simulator().pay(order.id());
-      Thread.sleep(300);
+      // the channel's try and both retries (0, +200, +600 ms), all refused: none may land later
+      Instant deadline = Instant.now().plusSeconds(10);
+      while (received.get() < before + 3 && Instant.now().isBefore(deadline)) {
+        Thread.sleep(20);
+      }
     } finally {
       refuseNotifications.decrementAndGet();
     }
