@@ -131,9 +131,9 @@ public class Payments {
 
   /** A refund still with the channel: asked about, sent (again) when the channel never got it, applied. */
   private PaymentRefund settle(PaymentOrder order, PaymentRefund refund, PaymentChannel channel) {
-    ChannelRefund known = channel.queryRefund(order, refund.id());
+    ChannelRefund known = channel.queryRefund(order, refund);
     if (known.state() == ChannelRefund.State.NOT_FOUND) {
-      known = channel.refund(order, refund.id(), refund.amount().value(), refund.reason());
+      known = channel.refund(order, refund);
     }
     return applyRefund(refund, known, "refund", Optional.empty());
   }

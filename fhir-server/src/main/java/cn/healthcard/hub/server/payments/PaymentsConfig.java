@@ -11,6 +11,9 @@ import cn.healthcard.hub.payments.fhir.PaymentOperations;
 import cn.healthcard.hub.payments.order.PaymentOrders;
 import cn.healthcard.hub.payments.reconcile.DailyReconciliation;
 import cn.healthcard.hub.payments.reconcile.ReconciliationJob;
+import cn.healthcard.hub.payments.unionpay.UnionPayChannel;
+import cn.healthcard.hub.payments.unionpay.UnionPaySandbox;
+import cn.healthcard.hub.payments.unionpay.UnionPaySettings;
 import cn.healthcard.hub.payments.wechatpay.WechatPayChannel;
 import cn.healthcard.hub.payments.wechatpay.WechatPaySandbox;
 import cn.healthcard.hub.payments.wechatpay.WechatPaySettings;
@@ -18,6 +21,7 @@ import cn.healthcard.hub.payments.wechatpay.WechatPaySimulator;
 import cn.healthcard.hub.server.HubProperties;
 import cn.healthcard.hub.server.security.TokenPaymentCallers;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,10 +107,34 @@ public class PaymentsConfig {
     return sandbox;
   }
 
+  /** The sandbox's UnionPay (simulator, certificate hierarchy and merchant), when the sandbox is on. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(prefix = "hub.payments", name = "sandbox", havingValue = "true", matchIfMissing = true)
+  public UnionPaySandbox unionPaySandbox(PaymentsProperties payments, HubProperties hub) throws IOException {
+    if (hub.security().enabled() && payments.unionpay().configured()) {
+      throw new IllegalStateException("hub.payments.sandbox is on while a real UnionPay merchant is configured"
+          + " and security is on: turn the sandbox off (hub.payments.sandbox=false) to take real payments");
+    }
+    UnionPaySandbox sandbox = UnionPaySandbox.start("http://127.0.0.1/payments/notify/unionpay",
+        UnionPaySandbox.SANDBOX_RETRIES, Clock.systemUTC());
+    log.info("Payments sandbox: UnionPay simulator at {} (certificates made for this run; no real money moves)",
+        sandbox.settings().gatewayUrl());
+    return sandbox;
+  }
+
   @Bean
   public Payments payments(PaymentOrders orders, PaymentsProperties properties, Optional<WechatPaySandbox> sandbox,
-      Optional<AlipaySandbox> alipaySandbox) {
+      Optional<AlipaySandbox> alipaySandbox, Optional<UnionPaySandbox> unionPaySandbox) {
     List<PaymentChannel> channels = new ArrayList<>();
+    if (unionPaySandbox.isPresent()) {
+      channels.add(new UnionPayChannel(unionPaySandbox.get().settings(),
+          () -> "http://127.0.0.1:" + localPort.get() + "/payments/notify/unionpay", Clock.systemUTC()));
+    } else if (properties.unionpay().configured()) {
+      PaymentsProperties.Unionpay u = properties.unionpay();
+      channels.add(new UnionPayChannel(UnionPaySettings.fromFiles(u.gatewayUrl(), u.fileUrl(), u.merchantId(),
+          Path.of(u.signingCertificate()), u.signingCertificatePassword(), Path.of(u.middleCertificate()),
+          Path.of(u.rootCertificate()), u.backUrl()), Clock.systemUTC()));
+    }
     if (alipaySandbox.isPresent()) {
       channels.add(new AlipayChannel(alipaySandbox.get().settings(),
           () -> "http://127.0.0.1:" + localPort.get() + "/payments/notify/alipay"));

@@ -14,7 +14,34 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties(prefix = "hub.payments")
 public record PaymentsProperties(@DefaultValue("true") boolean sandbox, @DefaultValue Wechatpay wechatpay,
-    @DefaultValue Alipay alipay, @DefaultValue Reconciliation reconciliation, @DefaultValue Sweep sweep) {
+    @DefaultValue Alipay alipay, @DefaultValue Unionpay unionpay, @DefaultValue Reconciliation reconciliation,
+    @DefaultValue Sweep sweep) {
+
+  /**
+   * A real UnionPay online-gateway merchant (ACP 5.1.0, certificate signatures); used when {@code
+   * merchant-id} is set and the sandbox is off. The files are the ones UnionPay's merchant service
+   * gives.
+   *
+   * @param signingCertificate the merchant's signing certificate and key, PKCS#12 ({@code .pfx})
+   * @param signingCertificatePassword its password (pass it from the environment)
+   * @param middleCertificate UnionPay's middle certificate ({@code acp_prod_middle.cer})
+   * @param rootCertificate UnionPay's root certificate ({@code acp_prod_root.cer})
+   * @param backUrl the hub's {@code /payments/notify/unionpay} as UnionPay reaches it
+   */
+  public record Unionpay(
+      String merchantId,
+      String signingCertificate,
+      String signingCertificatePassword,
+      String middleCertificate,
+      String rootCertificate,
+      String backUrl,
+      @DefaultValue("https://gateway.95516.com") String gatewayUrl,
+      @DefaultValue("https://filedownload.95516.com/") String fileUrl) {
+
+    public boolean configured() {
+      return merchantId != null && !merchantId.isBlank();
+    }
+  }
 
   /**
    * The sweep that makes up for lost notifications.

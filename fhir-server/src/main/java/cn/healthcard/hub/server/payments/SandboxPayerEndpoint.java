@@ -27,10 +27,12 @@ public class SandboxPayerEndpoint {
   private final SandboxPayer payer;
 
   public SandboxPayerEndpoint(PaymentOrders orders, Optional<WechatPaySandbox> wechatpay,
-      Optional<cn.healthcard.hub.payments.alipay.AlipaySandbox> alipay) {
+      Optional<cn.healthcard.hub.payments.alipay.AlipaySandbox> alipay,
+      Optional<cn.healthcard.hub.payments.unionpay.UnionPaySandbox> unionpay) {
     Map<String, Predicate<String>> simulators = new HashMap<>();
     wechatpay.ifPresent(s -> simulators.put(WechatPayChannel.CODE, s.simulator()::pay));
     alipay.ifPresent(s -> simulators.put(cn.healthcard.hub.payments.alipay.AlipayChannel.CODE, s.simulator()::pay));
+    unionpay.ifPresent(s -> simulators.put(cn.healthcard.hub.payments.unionpay.UnionPayChannel.CODE, s.simulator()::pay));
     this.payer = new SandboxPayer(orders, simulators);
   }
 

@@ -147,11 +147,11 @@ class PaymentsIT extends HubIntegrationTest {
     OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, fen.body());
     assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue())
         .isEqualTo("Parameters.parameter.where(name = 'amount')");
-    Parameters unionpay = order("ORD-" + System.nanoTime(), "1.00");
-    unionpay.getParameter("channel").setValue(new CodeType("unionpay"));
-    HttpResponse<String> unconfigured = postAs(token, "/fhir/$create-payment", json(unionpay));
+    Parameters insurance = order("ORD-" + System.nanoTime(), "1.00");
+    insurance.getParameter("channel").setValue(new CodeType("medical-insurance"));
+    HttpResponse<String> unconfigured = postAs(token, "/fhir/$create-payment", json(insurance));
     assertThat(unconfigured.statusCode()).isEqualTo(422);
-    assertThat(unconfigured.body()).contains("channel unionpay is not configured on this hub");
+    assertThat(unconfigured.body()).contains("channel medical-insurance is not configured on this hub");
   }
 
   @Test
@@ -294,6 +294,42 @@ class PaymentsIT extends HubIntegrationTest {
     assertThat(refunded.statusCode()).isEqualTo(200);
     assertThat(value(parameters(refunded), "status")).isEqualTo("refunded");
     assertThat(value(awaitStatus(token, payment, "refunded"::equals), "status")).isEqualTo("refunded");
+  }
+
+  @Test
+  void aUnionPayOrderGivesTheAppItsTransactionNumberIsPaidThroughTheSignedNotificationAndRefunded() throws Exception {
+    String token = hospital("PAY_HOSP_A");
+    String number = "UP" + System.nanoTime();
+    Parameters order = order(number, "128.00");
+    order.getParameter("channel").setValue(new CodeType("unionpay"));
+    HttpResponse<String> created = postAs(token, "/fhir/$create-payment", json(order));
+    assertThat(created.statusCode()).isEqualTo(200);
+    String payment = value(parameters(created), "payment");
+    assertThat(value(parameters(created), "payload")).matches("\\d{21}");
+
+    assertThat(postAs(token, "/sandbox/payments/unionpay/" + number + "/pay", "").statusCode()).isEqualTo(202);
+    Instant deadline = Instant.now().plusSeconds(20);
+    while (orders.byId(payment).orElseThrow().status() != PaymentStatus.PAID && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+    assertThat(orders.byId(payment).orElseThrow().status()).isEqualTo(PaymentStatus.PAID);
+    assertThat(orders.ledgerRows(payment, PaymentStatus.PAID)).isEqualTo(1);
+
+    Parameters refund = new Parameters()
+        .addParameter("payment", new StringType(payment))
+        .addParameter("refundRequestNo", new StringType("RF-" + number));
+    refund.addParameter().setName("amount").setValue(new Money().setValue(new BigDecimal("28.00")).setCurrency("CNY"));
+    HttpResponse<String> refunded = postAs(token, "/fhir/$refund-payment", json(refund));
+    assertThat(refunded.statusCode()).isEqualTo(200);
+    assertThat(value(parameters(refunded), "status")).isEqualTo("refunded");
+    assertThat(value(awaitStatus(token, payment, "paid"::equals), "status")).isEqualTo("paid");
+
+    HttpResponse<String> forged = raw.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+            + "/payments/notify/unionpay")).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("merId=777290058110097&orderId=" + payment
+            + "&queryId=1&respCode=00&txnType=01&txnAmt=12800&signature=AAAA"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(forged.statusCode()).isEqualTo(400);
   }
 
   @Test

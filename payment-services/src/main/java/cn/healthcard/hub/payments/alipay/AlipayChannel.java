@@ -10,6 +10,7 @@ import cn.healthcard.hub.payments.channel.InvalidNotification;
 import cn.healthcard.hub.payments.channel.PaymentChannel;
 import cn.healthcard.hub.payments.order.Fen;
 import cn.healthcard.hub.payments.order.PaymentOrder;
+import cn.healthcard.hub.payments.order.PaymentRefund;
 import com.alipay.api.AlipayApiException;
 import com.alipay.api.AlipayRequest;
 import com.alipay.api.AlipayResponse;
@@ -126,7 +127,10 @@ public final class AlipayChannel implements PaymentChannel {
   }
 
   @Override
-  public ChannelRefund refund(PaymentOrder order, String refundId, long amountFen, String reason) {
+  public ChannelRefund refund(PaymentOrder order, PaymentRefund refund) {
+    String refundId = refund.id();
+    long amountFen = refund.amount().value();
+    String reason = refund.reason();
     AlipayTradeRefundRequest request = new AlipayTradeRefundRequest();
     ObjectNode biz = biz(order).put("refund_amount", new Fen(amountFen).yuan().toPlainString()).put("out_request_no", refundId);
     if (reason != null && !reason.isBlank()) {
@@ -136,11 +140,12 @@ public final class AlipayChannel implements PaymentChannel {
     var answer = call("take the refund", request);
     ok(answer, "take the refund");
     // the answer is for the whole trade (refund_fee is the total refunded): ask about this refund
-    return queryRefund(order, refundId);
+    return queryRefund(order, refund);
   }
 
   @Override
-  public ChannelRefund queryRefund(PaymentOrder order, String refundId) {
+  public ChannelRefund queryRefund(PaymentOrder order, PaymentRefund refund) {
+    String refundId = refund.id();
     AlipayTradeFastpayRefundQueryRequest request = new AlipayTradeFastpayRefundQueryRequest();
     request.setBizContent(biz(order).put("out_request_no", refundId).toString());
     AlipayTradeFastpayRefundQueryResponse answer = call("answer the refund query", request);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import cn.healthcard.hub.payments.channel.LoopbackServer;
+import cn.healthcard.hub.payments.channel.NotificationSchedule;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class AlipaySimulator implements AutoCloseable {
   private final String appId;
   private final PublicKey appPublicKey;
   private final KeyPair alipayKeys;
-  private final List<Duration> retries;
+  private final NotificationSchedule notifications;
   private final Clock clock;
   private final LoopbackServer server;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -103,7 +104,7 @@ public final class AlipaySimulator implements AutoCloseable {
     this.appId = appId;
     this.appPublicKey = appPublicKey;
     this.alipayKeys = alipayKeys;
-    this.retries = List.copyOf(retries);
+    this.notifications = new NotificationSchedule("Alipay", retries, scheduler, answer -> "success".equals(answer.body().strip()));
     this.clock = clock;
     this.server = new LoopbackServer("alipay-simulator", "/*", this::handle);
   }
@@ -146,7 +147,7 @@ public final class AlipaySimulator implements AutoCloseable {
       trade.paidAt = now();
       trade.notifyId = UUID.randomUUID().toString().replace("-", "");
     }
-    notify(trade, 0);
+    notifications.deliver(() -> send(trade.notifyUrl, notificationBody(trade)));
     return true;
   }
 
@@ -163,26 +164,6 @@ public final class AlipaySimulator implements AutoCloseable {
   public int renotify(String outTradeNo) throws IOException, InterruptedException {
     Trade trade = trades.get(outTradeNo);
     return send(trade.notifyUrl, notification(outTradeNo)).statusCode();
-  }
-
-  private void notify(Trade trade, int attempt) {
-    scheduler.schedule(() -> {
-      try {
-        HttpResponse<String> answer = send(trade.notifyUrl, notificationBody(trade));
-        if ("success".equals(answer.body().strip())) {
-          return;
-        }
-        log.info("Alipay simulator: merchant answered {} to a notification, attempt {}", answer.statusCode(), attempt + 1);
-      } catch (IOException e) {
-        log.info("Alipay simulator: notification not delivered ({}), attempt {}", e.getClass().getSimpleName(), attempt + 1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (attempt < retries.size()) {
-        notify(trade, attempt + 1);
-      }
-    }, attempt == 0 ? 0 : retries.get(attempt - 1).toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private HttpResponse<String> send(String url, String body) throws IOException, InterruptedException {

@@ -1,6 +1,7 @@
 package cn.healthcard.hub.payments.channel;
 
 import cn.healthcard.hub.payments.order.PaymentOrder;
+import cn.healthcard.hub.payments.order.PaymentRefund;
 import java.util.Map;
 
 /**
@@ -34,15 +35,15 @@ public interface PaymentChannel {
   /**
    * Asks the channel to refund (the same refund id again is the same refund at the channel).
    *
-   * @param paymentId the order's id at the channel
-   * @param refundId the hub's refund id ({@code out_refund_no})
+   * @param refund the hub's refund: its id is the refund number the channel knows ({@code
+   *     out_refund_no}), its amount and reason go to the channel
    * @throws ChannelUnavailable when the channel cannot be reached or answers an error: the refund
    *     may or may not have reached it, so it is asked again with the same refund id
    */
-  ChannelRefund refund(PaymentOrder order, String refundId, long amountFen, String reason);
+  ChannelRefund refund(PaymentOrder order, PaymentRefund refund);
 
   /** The refund as the channel sees it now ({@code NOT_FOUND} when it never reached the channel). */
-  ChannelRefund queryRefund(PaymentOrder order, String refundId);
+  ChannelRefund queryRefund(PaymentOrder order, PaymentRefund refund);
 
   /**
    * The channel's statement of a day: downloaded, checked against the hash or signature the

@@ -8,6 +8,7 @@ import cn.healthcard.hub.payments.channel.ChannelUnavailable;
 import cn.healthcard.hub.payments.channel.InvalidNotification;
 import cn.healthcard.hub.payments.channel.PaymentChannel;
 import cn.healthcard.hub.payments.order.PaymentOrder;
+import cn.healthcard.hub.payments.order.PaymentRefund;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.wechat.pay.java.core.RSAPublicKeyConfig;
@@ -158,7 +159,10 @@ public final class WechatPayChannel implements PaymentChannel {
   }
 
   @Override
-  public ChannelRefund refund(PaymentOrder order, String refundId, long amountFen, String reason) {
+  public ChannelRefund refund(PaymentOrder order, PaymentRefund refund) {
+    String refundId = refund.id();
+    long amountFen = refund.amount().value();
+    String reason = refund.reason();
     CreateRequest request = new CreateRequest();
     request.setOutTradeNo(order.id());
     request.setOutRefundNo(refundId);
@@ -175,7 +179,8 @@ public final class WechatPayChannel implements PaymentChannel {
   }
 
   @Override
-  public ChannelRefund queryRefund(PaymentOrder order, String refundId) {
+  public ChannelRefund queryRefund(PaymentOrder order, PaymentRefund refund) {
+    String refundId = refund.id();
     QueryByOutRefundNoRequest request = new QueryByOutRefundNoRequest();
     request.setOutRefundNo(refundId);
     return call("answer the refund query", () -> {

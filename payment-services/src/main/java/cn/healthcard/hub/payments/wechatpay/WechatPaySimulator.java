@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import cn.healthcard.hub.payments.channel.LoopbackServer;
+import cn.healthcard.hub.payments.channel.NotificationSchedule;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class WechatPaySimulator implements AutoCloseable {
   private final KeyPair platformKeys;
   private final String platformPublicKeyId;
   private final byte[] apiV3Key;
-  private final List<Duration> retries;
+  private final NotificationSchedule notifications;
   private final Clock clock;
   private final LoopbackServer server;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -207,7 +208,7 @@ public final class WechatPaySimulator implements AutoCloseable {
     this.platformKeys = platformKeys;
     this.platformPublicKeyId = platformPublicKeyId;
     this.apiV3Key = apiV3Key.getBytes(StandardCharsets.UTF_8);
-    this.retries = List.copyOf(retries);
+    this.notifications = new NotificationSchedule("WeChat Pay", retries, scheduler, answer -> answer.statusCode() / 100 == 2);
     this.clock = clock;
     this.server = new LoopbackServer("wechatpay-simulator", "/v3/*", this::handle);
   }
@@ -241,7 +242,7 @@ public final class WechatPaySimulator implements AutoCloseable {
           .withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
       order.notificationId = UUID.randomUUID().toString();
     }
-    notify(order, 0);
+    notifications.deliver(() -> send(order.notifyUrl, notificationBody(order)));
     return true;
   }
 
@@ -262,30 +263,6 @@ public final class WechatPaySimulator implements AutoCloseable {
     }
     String body = notificationBody(order);
     return Map.entry(signedHeaders(body), body);
-  }
-
-  private void notify(Order order, int attempt) {
-    notify(order.notifyUrl, () -> notificationBody(order), attempt);
-  }
-
-  private void notify(String url, java.util.function.Supplier<String> body, int attempt) {
-    scheduler.schedule(() -> {
-      try {
-        int status = send(url, body.get()).statusCode();
-        if (status / 100 == 2) {
-          return;
-        }
-        log.info("WeChat Pay simulator: merchant answered {} to a notification, attempt {}", status, attempt + 1);
-      } catch (IOException e) {
-        log.info("WeChat Pay simulator: notification not delivered ({}), attempt {}", e.getClass().getSimpleName(), attempt + 1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (attempt < retries.size()) {
-        notify(url, body, attempt + 1);
-      }
-    }, attempt == 0 ? 0 : retries.get(attempt - 1).toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private HttpResponse<String> send(Order order) throws IOException, InterruptedException {
@@ -416,7 +393,7 @@ public final class WechatPaySimulator implements AutoCloseable {
       }
       refund.notificationId = UUID.randomUUID().toString();
     }
-    notify(refund.notifyUrl, () -> refundNotificationBody(refund), 0);
+    notifications.deliver(() -> send(refund.notifyUrl, refundNotificationBody(refund)));
   }
 
   private String now() {
