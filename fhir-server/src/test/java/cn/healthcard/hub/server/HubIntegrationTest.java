@@ -2,7 +2,7 @@ package cn.healthcard.hub.server;
 
 import ca.uhn.fhir.context.FhirContext;
 import cn.healthcard.hub.cards.national.NationalRegistrySimulator;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.io.IOException;

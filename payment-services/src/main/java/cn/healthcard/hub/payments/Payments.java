@@ -70,9 +70,13 @@ public class Payments {
    */
   public PaymentOrder create(NewPayment request) {
     PaymentChannel channel = channel(request.channel());
+    if (channel.needsPayerAuthorization() && request.payerAuthorization().isEmpty()) {
+      throw new cn.healthcard.hub.payments.channel.PayerAuthorizationRefused("channel " + channel.code()
+          + " needs the payer's authorisation (payAuthNo)");
+    }
     PaymentOrder order = orders.create(request).order();
     if (order.payload().isEmpty() && order.status() == PaymentStatus.CREATED) {
-      String payload = channel.prepay(order);
+      String payload = channel.prepay(order, request.payerAuthorization());
       orders.recordPayload(order.id(), payload);
       order = orders.byId(order.id()).orElseThrow();
     }
@@ -104,6 +108,11 @@ public class Payments {
       log.info("Payment {}: channel {} did not answer a status query", order.id(), order.channel());
     }
     return order;
+  }
+
+  /** How the medical insurance split an order the caller may see (empty for other channels). */
+  public Optional<cn.healthcard.hub.payments.channel.InsuranceSettlement> settlement(Optional<String> institution, String id) {
+    return orders.settlement(find(institution, id).id());
   }
 
   /** The refunds of an order the caller may see. */
@@ -298,7 +307,8 @@ public class Payments {
     if (next != PaymentStatus.PAID && !order.status().canBecome(next)) {
       return order;
     }
-    return orders.apply(order.id(), new Change(next, source, eventId, state.transactionId(), state.paidAt()));
+    return orders.apply(order.id(), new Change(next, source, eventId, state.transactionId(), state.paidAt(),
+        state.settlement()));
   }
 
   private PaymentOrder find(Optional<String> institution, String id) {

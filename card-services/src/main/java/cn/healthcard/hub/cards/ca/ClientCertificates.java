@@ -1,6 +1,6 @@
 package cn.healthcard.hub.cards.ca;
 
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigInteger;

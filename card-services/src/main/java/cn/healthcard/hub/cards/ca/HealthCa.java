@@ -1,7 +1,7 @@
 package cn.healthcard.hub.cards.ca;
 
 import cn.healthcard.hub.cards.hsm.Hsm;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;

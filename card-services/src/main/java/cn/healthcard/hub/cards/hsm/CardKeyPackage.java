@@ -1,5 +1,6 @@
 package cn.healthcard.hub.cards.hsm;
 
+import cn.healthcard.hub.crypto.sm.Sm4;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package cn.healthcard.hub.cards.hsm;
 
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm4;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

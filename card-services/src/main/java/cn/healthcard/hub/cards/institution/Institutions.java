@@ -1,7 +1,7 @@
 package cn.healthcard.hub.cards.institution;
 
 import cn.healthcard.hub.cards.registry.InvalidCardRequest;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.security.PublicKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

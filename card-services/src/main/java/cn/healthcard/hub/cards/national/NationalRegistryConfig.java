@@ -6,7 +6,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 
 /**
  * How the hub reaches the national card-management system.

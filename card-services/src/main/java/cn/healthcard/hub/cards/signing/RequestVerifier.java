@@ -1,5 +1,6 @@
 package cn.healthcard.hub.cards.signing;
 
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Clock;

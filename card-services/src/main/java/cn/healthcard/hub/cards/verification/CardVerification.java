@@ -4,7 +4,7 @@ import cn.healthcard.hub.cards.registry.Card;
 import cn.healthcard.hub.cards.registry.CardRegistry;
 import cn.healthcard.hub.cards.registry.CardStatus;
 import cn.healthcard.hub.cards.registry.InvalidCardRequest;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -7,7 +7,7 @@ import cn.healthcard.hub.cards.TestDatabase;
 import cn.healthcard.hub.cards.hsm.SoftwareHsm;
 import cn.healthcard.hub.cards.hsm.TestHsms;
 import cn.healthcard.hub.cards.national.MutableClock;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringWriter;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cn.healthcard.hub.cards.TestDatabase;
 import cn.healthcard.hub.cards.hsm.SoftwareHsm;
 import cn.healthcard.hub.cards.hsm.TestHsms;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

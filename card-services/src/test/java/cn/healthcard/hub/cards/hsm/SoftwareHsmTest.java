@@ -1,10 +1,11 @@
 package cn.healthcard.hub.cards.hsm;
 
+import cn.healthcard.hub.crypto.sm.Sm4;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.healthcard.hub.cards.TestDatabase;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;

@@ -10,7 +10,7 @@ import cn.healthcard.hub.cards.registry.CardStatus;
 import cn.healthcard.hub.cards.registry.CardType;
 import cn.healthcard.hub.cards.registry.Channel;
 import cn.healthcard.hub.cards.registry.NewCard;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.healthcard.hub.cards.TestDatabase;
 import cn.healthcard.hub.cards.national.OutboxEntry.State;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.security.KeyPair;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

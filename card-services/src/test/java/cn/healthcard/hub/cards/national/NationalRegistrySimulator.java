@@ -2,7 +2,7 @@ package cn.healthcard.hub.cards.national;
 
 import cn.healthcard.hub.cards.signing.RequestVerifier;
 import cn.healthcard.hub.cards.signing.SignedRequest;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.healthcard.hub.cards.signing.RequestVerifier;
 import cn.healthcard.hub.cards.signing.SignedRequest;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

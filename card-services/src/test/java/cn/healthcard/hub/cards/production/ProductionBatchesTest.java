@@ -15,7 +15,7 @@ import cn.healthcard.hub.cards.registry.CardStatus;
 import cn.healthcard.hub.cards.registry.CardType;
 import cn.healthcard.hub.cards.registry.Channel;
 import cn.healthcard.hub.cards.registry.NewCard;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -105,7 +105,7 @@ public class CardAdmin {
         "provinceCode", national.provinceCode(),
         "keyId", national.keyId(),
         "publicKey",
-            cn.healthcard.hub.cards.signing.Sm2.encodePublicKey(
+            cn.healthcard.hub.crypto.sm.Sm2.encodePublicKey(
                 hsm.ensureSigningKey(NationalRegistryConfiguration.PROVINCE_KEY_ALIAS)),
         "outbox", outbox.counts());
   }

@@ -1,7 +1,7 @@
 package cn.healthcard.hub.server.cards;
 
 import cn.healthcard.hub.cards.keyinjection.KeyInjectionFrontEnd;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

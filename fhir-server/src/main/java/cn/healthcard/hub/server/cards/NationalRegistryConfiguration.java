@@ -7,7 +7,7 @@ import cn.healthcard.hub.cards.national.NationalRegistryClient;
 import cn.healthcard.hub.cards.national.NationalRegistryConfig;
 import cn.healthcard.hub.cards.national.NationalSync;
 import cn.healthcard.hub.cards.registry.CardRegistry;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import cn.healthcard.hub.server.HubProperties;
 import cn.healthcard.hub.server.repository.HubSchema;
 import java.net.URI;

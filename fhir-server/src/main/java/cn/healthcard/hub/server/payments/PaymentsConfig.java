@@ -11,6 +11,9 @@ import cn.healthcard.hub.payments.fhir.PaymentOperations;
 import cn.healthcard.hub.payments.order.PaymentOrders;
 import cn.healthcard.hub.payments.reconcile.DailyReconciliation;
 import cn.healthcard.hub.payments.reconcile.ReconciliationJob;
+import cn.healthcard.hub.payments.medicalinsurance.MedicalInsuranceChannel;
+import cn.healthcard.hub.payments.medicalinsurance.MedicalInsuranceSandbox;
+import cn.healthcard.hub.payments.medicalinsurance.MedicalInsuranceSettings;
 import cn.healthcard.hub.payments.unionpay.UnionPayChannel;
 import cn.healthcard.hub.payments.unionpay.UnionPaySandbox;
 import cn.healthcard.hub.payments.unionpay.UnionPaySettings;
@@ -122,10 +125,35 @@ public class PaymentsConfig {
     return sandbox;
   }
 
+  /** The sandbox's medical-insurance platform (simulator and keys), when the sandbox is on. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(prefix = "hub.payments", name = "sandbox", havingValue = "true", matchIfMissing = true)
+  public MedicalInsuranceSandbox medicalInsuranceSandbox(PaymentsProperties payments, HubProperties hub) throws IOException {
+    if (hub.security().enabled() && payments.medicalInsurance().configured()) {
+      throw new IllegalStateException("hub.payments.sandbox is on while a real medical-insurance platform is configured"
+          + " and security is on: turn the sandbox off (hub.payments.sandbox=false) to take real payments");
+    }
+    MedicalInsuranceSandbox sandbox = MedicalInsuranceSandbox.start("http://127.0.0.1/payments/notify/medical-insurance",
+        MedicalInsuranceSandbox.SANDBOX_RETRIES, Clock.systemUTC());
+    log.info("Payments sandbox: medical-insurance simulator at {} (keys made for this run; no real money moves)",
+        sandbox.settings().gatewayUrl());
+    return sandbox;
+  }
+
   @Bean
   public Payments payments(PaymentOrders orders, PaymentsProperties properties, Optional<WechatPaySandbox> sandbox,
-      Optional<AlipaySandbox> alipaySandbox, Optional<UnionPaySandbox> unionPaySandbox) {
+      Optional<AlipaySandbox> alipaySandbox, Optional<UnionPaySandbox> unionPaySandbox,
+      Optional<MedicalInsuranceSandbox> insuranceSandbox) {
     List<PaymentChannel> channels = new ArrayList<>();
+    if (insuranceSandbox.isPresent()) {
+      channels.add(new MedicalInsuranceChannel(insuranceSandbox.get().settings(),
+          () -> "http://127.0.0.1:" + localPort.get() + "/payments/notify/medical-insurance", Clock.systemUTC()));
+    } else if (properties.medicalInsurance().configured()) {
+      PaymentsProperties.MedicalInsurance m = properties.medicalInsurance();
+      channels.add(new MedicalInsuranceChannel(MedicalInsuranceSettings.fromText(m.gatewayUrl(), m.appId(),
+          m.institutionCode(), m.area(), m.hubPrivateKey(), m.platformPublicKey(), m.sm4Key(), m.notifyUrl()),
+          Clock.systemUTC()));
+    }
     if (unionPaySandbox.isPresent()) {
       channels.add(new UnionPayChannel(unionPaySandbox.get().settings(),
           () -> "http://127.0.0.1:" + localPort.get() + "/payments/notify/unionpay", Clock.systemUTC()));

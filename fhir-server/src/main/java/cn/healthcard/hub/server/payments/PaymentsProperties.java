@@ -14,8 +14,34 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties(prefix = "hub.payments")
 public record PaymentsProperties(@DefaultValue("true") boolean sandbox, @DefaultValue Wechatpay wechatpay,
-    @DefaultValue Alipay alipay, @DefaultValue Unionpay unionpay, @DefaultValue Reconciliation reconciliation,
-    @DefaultValue Sweep sweep) {
+    @DefaultValue Alipay alipay, @DefaultValue Unionpay unionpay, @DefaultValue MedicalInsurance medicalInsurance,
+    @DefaultValue Reconciliation reconciliation, @DefaultValue Sweep sweep) {
+
+  /**
+   * The medical-insurance mobile-payment platform (SM2-signed, SM4-encrypted messages); used when
+   * {@code app-id} is set and the sandbox is off.
+   *
+   * @param institutionCode the hub's code with the platform (the first 12 characters of each {@code msgid})
+   * @param area the insured area's division code ({@code insuplc_admdvs})
+   * @param hubPrivateKey the hub's SM2 private key, Base64 PKCS#8 (pass it from the environment)
+   * @param platformPublicKey the platform's SM2 public key, Base64 X.509
+   * @param sm4Key the body key the platform agreed, 32 hex digits (pass it from the environment)
+   * @param notifyUrl the hub's {@code /payments/notify/medical-insurance} as the platform reaches it
+   */
+  public record MedicalInsurance(
+      String gatewayUrl,
+      String appId,
+      String institutionCode,
+      String area,
+      String hubPrivateKey,
+      String platformPublicKey,
+      String sm4Key,
+      String notifyUrl) {
+
+    public boolean configured() {
+      return appId != null && !appId.isBlank();
+    }
+  }
 
   /**
    * A real UnionPay online-gateway merchant (ACP 5.1.0, certificate signatures); used when {@code

@@ -2,7 +2,7 @@ package cn.healthcard.hub.server.births;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import cn.healthcard.hub.mappings.birth.BirthReportShape;
 import cn.healthcard.hub.server.HubIntegrationTest;
 import cn.healthcard.hub.server.IdentityNumbers;

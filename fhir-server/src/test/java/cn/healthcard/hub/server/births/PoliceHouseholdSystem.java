@@ -1,7 +1,7 @@
 package cn.healthcard.hub.server.births;
 
 import cn.healthcard.hub.cards.signing.SignedRequest;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

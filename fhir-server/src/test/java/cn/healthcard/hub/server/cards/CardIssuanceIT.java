@@ -3,7 +3,7 @@ package cn.healthcard.hub.server.cards;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.healthcard.hub.cards.signing.SignedRequest;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

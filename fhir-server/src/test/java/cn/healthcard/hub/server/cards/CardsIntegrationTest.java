@@ -3,7 +3,7 @@ package cn.healthcard.hub.server.cards;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.healthcard.hub.cards.signing.SignedRequest;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import cn.healthcard.hub.server.HubIntegrationTest;
 import cn.healthcard.hub.server.IdentityNumbers;
 import java.net.URI;

@@ -9,7 +9,7 @@ import cn.healthcard.hub.cards.keyinjection.KeyInjectionJson;
 import cn.healthcard.hub.cards.keyinjection.PersonalizationData;
 import cn.healthcard.hub.cards.keyinjection.PersonalizationRequest;
 import cn.healthcard.hub.cards.keyinjection.PersonalizationResponse;
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;

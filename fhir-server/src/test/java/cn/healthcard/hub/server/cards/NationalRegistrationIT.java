@@ -2,7 +2,7 @@ package cn.healthcard.hub.server.cards;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.healthcard.hub.cards.signing.Sm2;
+import cn.healthcard.hub.crypto.sm.Sm2;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;

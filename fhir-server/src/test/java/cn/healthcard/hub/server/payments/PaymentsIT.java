@@ -147,11 +147,11 @@ class PaymentsIT extends HubIntegrationTest {
     OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, fen.body());
     assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue())
         .isEqualTo("Parameters.parameter.where(name = 'amount')");
-    Parameters insurance = order("ORD-" + System.nanoTime(), "1.00");
-    insurance.getParameter("channel").setValue(new CodeType("medical-insurance"));
-    HttpResponse<String> unconfigured = postAs(token, "/fhir/$create-payment", json(insurance));
-    assertThat(unconfigured.statusCode()).isEqualTo(422);
-    assertThat(unconfigured.body()).contains("channel medical-insurance is not configured on this hub");
+    Parameters unknown = order("ORD-" + System.nanoTime(), "1.00");
+    unknown.getParameter("channel").setValue(new CodeType("paypal"));
+    HttpResponse<String> unknownChannel = postAs(token, "/fhir/$create-payment", json(unknown));
+    assertThat(unknownChannel.statusCode()).isEqualTo(422);
+    assertThat(unknownChannel.body()).contains("unknown channel paypal");
   }
 
   @Test
@@ -330,6 +330,48 @@ class PaymentsIT extends HubIntegrationTest {
             + "&queryId=1&respCode=00&txnType=01&txnAmt=12800&signature=AAAA"))
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(forged.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aMedicalInsuranceOrderNeedsThePayersAuthorisationAndItsStatusShowsTheSplit() throws Exception {
+    String token = hospital("PAY_HOSP_A");
+    String number = "MI" + System.nanoTime();
+    Parameters order = order(number, "200.00");
+    order.getParameter("channel").setValue(new CodeType("medical-insurance"));
+    HttpResponse<String> unauthorised = postAs(token, "/fhir/$create-payment", json(order));
+    assertThat(unauthorised.statusCode()).isEqualTo(422);
+    OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, unauthorised.body());
+    assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue())
+        .isEqualTo("Parameters.parameter.where(name = 'payAuthNo')");
+
+    HttpResponse<String> authorised = postAs(token, "/sandbox/payments/medical-insurance/authorizations?mix=CASH_AND_INSURANCE", "");
+    assertThat(authorised.statusCode()).isEqualTo(201);
+    String payAuthNo = new com.fasterxml.jackson.databind.ObjectMapper().readTree(authorised.body()).path("payAuthNo").asText();
+    order.addParameter("payAuthNo", new StringType(payAuthNo));
+    HttpResponse<String> created = postAs(token, "/fhir/$create-payment", json(order));
+    assertThat(created.statusCode()).isEqualTo(200);
+    String payment = value(parameters(created), "payment");
+    var payload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(value(parameters(created), "payload"));
+    assertThat(payload.path("mixPayType").asText()).isEqualTo("CASH_AND_INSURANCE");
+    assertThat(payload.path("ownPayAmt").asText()).isEqualTo("60.00");
+
+    assertThat(postAs(token, "/sandbox/payments/medical-insurance/" + number + "/pay", "").statusCode()).isEqualTo(202);
+    Instant deadline = Instant.now().plusSeconds(20);
+    while (orders.byId(payment).orElseThrow().status() != PaymentStatus.PAID && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+    assertThat(orders.byId(payment).orElseThrow().status()).isEqualTo(PaymentStatus.PAID);
+    Parameters status = awaitStatus(token, payment, "paid"::equals);
+    Parameters.ParametersParameterComponent insurance = status.getParameter("insurance");
+    assertThat(insurance).isNotNull();
+    assertThat(((CodeType) part(insurance, "mixPayType")).getValue()).isEqualTo("CASH_AND_INSURANCE");
+    assertThat(((Money) part(insurance, "fundPay")).getValue()).isEqualByComparingTo("120.00");
+    assertThat(((Money) part(insurance, "accountPay")).getValue()).isEqualByComparingTo("20.00");
+    assertThat(((Money) part(insurance, "cashPay")).getValue()).isEqualByComparingTo("60.00");
+  }
+
+  private static org.hl7.fhir.r4.model.Type part(Parameters.ParametersParameterComponent parameter, String name) {
+    return parameter.getPart().stream().filter(p -> p.getName().equals(name)).findFirst().orElseThrow().getValue();
   }
 
   @Test

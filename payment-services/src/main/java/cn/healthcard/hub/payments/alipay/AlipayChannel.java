@@ -86,7 +86,7 @@ public final class AlipayChannel implements PaymentChannel {
   }
 
   @Override
-  public String prepay(PaymentOrder order) {
+  public String prepay(PaymentOrder order, Optional<String> payerAuthorization) {
     AlipayTradePrecreateRequest request = new AlipayTradePrecreateRequest();
     request.setNotifyUrl(notifyUrl.get());
     request.setBizContent(biz(order).put("total_amount", order.amount().yuan().toPlainString())

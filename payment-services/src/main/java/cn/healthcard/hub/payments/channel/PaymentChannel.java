@@ -17,10 +17,18 @@ public interface PaymentChannel {
   /**
    * Places the order with the channel (the same order again gives the same answer).
    *
+   * @param payerAuthorization what the payer authorised in their app, for a channel that needs it
+   *     (the medical insurance's {@code payAuthNo}); never stored by the hub
    * @return what the payer's app shows: a QR-code URL or app-pay parameters
    * @throws ChannelUnavailable when the channel cannot be reached or answers an error
+   * @throws PayerAuthorizationRefused when the channel refuses the payer's authorisation
    */
-  String prepay(PaymentOrder order);
+  String prepay(PaymentOrder order, java.util.Optional<String> payerAuthorization);
+
+  /** Whether an order needs the payer's authorisation before it is placed. */
+  default boolean needsPayerAuthorization() {
+    return false;
+  }
 
   /** The order as the channel sees it now. */
   ChannelState query(PaymentOrder order);

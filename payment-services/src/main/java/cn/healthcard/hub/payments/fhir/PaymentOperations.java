@@ -82,6 +82,7 @@ public class PaymentOperations {
       @OperationParam(name = "chargeItem", min = 0) Reference chargeItem,
       @OperationParam(name = "invoice", min = 0) Reference invoice,
       @OperationParam(name = "description", min = 0) StringType description,
+      @OperationParam(name = "payAuthNo", min = 0) StringType payAuthNo,
       RequestDetails request) {
     String institution = callers.institution(request).orElseThrow(() -> new ForbiddenOperationException(
         "payments are placed by a hospital's client (bound to its institution)"));
@@ -112,8 +113,13 @@ public class PaymentOperations {
     if (text.isEmpty() || text.length() > 127) {
       throw invalid("description", "description (what the payer sees, 1-127 characters) is required");
     }
+    Optional<String> authorization = payAuthNo == null || payAuthNo.getValueNotNull().isBlank() ? Optional.empty()
+        : Optional.of(payAuthNo.getValue().strip());
+    if (authorization.isPresent() && authorization.get().length() > 128) {
+      throw invalid("payAuthNo", "payAuthNo is 128 characters at most");
+    }
     NewPayment order = new NewPayment(institution, channel.getValue(), number, fen, payer, visit,
-        reference(chargeItem, "chargeItem", "ChargeItem"), reference(invoice, "invoice", "Invoice"), text);
+        reference(chargeItem, "chargeItem", "ChargeItem"), reference(invoice, "invoice", "Invoice"), text, authorization);
     PaymentOrder created = PaymentOutcomes.call(() -> payments.create(order));
     Parameters out = describe(created);
     created.payload().ifPresent(p -> out.addParameter("payload", new StringType(p)));
@@ -125,6 +131,14 @@ public class PaymentOperations {
     String id = required(payment);
     Optional<String> institution = callers.institution(request);
     Parameters out = describe(PaymentOutcomes.call(() -> payments.status(institution, id)));
+    payments.settlement(institution, id).ifPresent(split -> {
+      Parameters.ParametersParameterComponent part = out.addParameter().setName("insurance");
+      part.addPart().setName("settlement").setValue(new StringType(split.settlementId()));
+      part.addPart().setName("mixPayType").setValue(new CodeType(split.mix().name()));
+      part.addPart().setName("fundPay").setValue(money(split.fundFen()));
+      part.addPart().setName("accountPay").setValue(money(split.accountFen()));
+      part.addPart().setName("cashPay").setValue(money(split.cashFen()));
+    });
     for (PaymentRefund refund : payments.refunds(institution, id)) {
       Parameters.ParametersParameterComponent part = out.addParameter().setName("refund");
       part.addPart().setName("refund").setValue(new StringType(refund.id()));
@@ -204,6 +218,10 @@ public class PaymentOperations {
       throw invalid(parameter, parameter + " must reference a " + type + " (" + type + "/<id>)");
     }
     return Optional.of(value);
+  }
+
+  private static Money money(long fen) {
+    return new Money().setValue(new Fen(fen).yuan()).setCurrency("CNY");
   }
 
   private static Parameters describe(PaymentOrder order) {

@@ -42,6 +42,8 @@ final class PaymentOutcomes {
       return work.get();
     } catch (Payments.UnknownChannel e) {
       throw invalid("channel", e.getMessage());
+    } catch (cn.healthcard.hub.payments.channel.PayerAuthorizationRefused e) {
+      throw invalid("payAuthNo", e.getMessage());
     } catch (Payments.PaymentNotFound e) {
       throw new ResourceNotFoundException(e.getMessage(), issue(IssueType.NOTFOUND, e.getMessage(), "payment"));
     } catch (PaymentConflict e) {

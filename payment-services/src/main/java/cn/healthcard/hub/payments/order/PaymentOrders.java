@@ -134,11 +134,20 @@ public class PaymentOrders {
 
   /** A change reported by the channel or asked by the hospital. */
   public record Change(PaymentStatus to, String source, Optional<String> eventId,
-      Optional<String> channelTransactionId, Optional<Instant> paidAt) {
+      Optional<String> channelTransactionId, Optional<Instant> paidAt,
+      Optional<cn.healthcard.hub.payments.channel.InsuranceSettlement> settlement) {
 
     public static Change to(PaymentStatus to, String source) {
-      return new Change(to, source, Optional.empty(), Optional.empty(), Optional.empty());
+      return new Change(to, source, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
+  }
+
+  /** How the medical insurance settled a paid order (empty for every other channel). */
+  public Optional<cn.healthcard.hub.payments.channel.InsuranceSettlement> settlement(String paymentId) {
+    return jdbc.sql("select settlement_id, fund_fen, account_fen, cash_fen from hub.payment_insurance_settlement"
+            + " where payment_id = ?").param(paymentId)
+        .query((rs, n) -> new cn.healthcard.hub.payments.channel.InsuranceSettlement(rs.getString(1), rs.getLong(2),
+            rs.getLong(3), rs.getLong(4))).optional();
   }
 
   /**
@@ -164,6 +173,16 @@ public class PaymentOrders {
           .param(change.to().code()).param(change.channelTransactionId().orElse(null))
           .param(change.paidAt().map(Timestamp::from).orElse(null)).param(Timestamp.from(clock.instant())).param(id)
           .update();
+      if (change.to() == PaymentStatus.PAID && change.settlement().isPresent()) {
+        var split = change.settlement().get();
+        if (split.totalFen() != current.amount().value()) {
+          throw new IllegalStateException("payment " + id + ": the insurance's settlement does not add up to the order");
+        }
+        jdbc.sql("insert into hub.payment_insurance_settlement (payment_id, settlement_id, fund_fen, account_fen, cash_fen,"
+                + " recorded_at) values (?, ?, ?, ?, ?, ?) on conflict (payment_id) do nothing")
+            .param(id).param(split.settlementId()).param(split.fundFen()).param(split.accountFen()).param(split.cashFen())
+            .param(Timestamp.from(clock.instant())).update();
+      }
       PaymentOrder changed = byId(id).orElseThrow();
       if (change.to() == PaymentStatus.PAID) {
         records.paid(changed);

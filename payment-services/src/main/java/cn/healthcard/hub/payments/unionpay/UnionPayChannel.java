@@ -76,7 +76,7 @@ public final class UnionPayChannel implements PaymentChannel {
   }
 
   @Override
-  public String prepay(PaymentOrder order) {
+  public String prepay(PaymentOrder order, Optional<String> payerAuthorization) {
     Map<String, String> request = common("01", "01", "000201", "08");
     request.put("orderId", order.id());
     request.put("txnTime", txnTime(order.createdAt()));

@@ -118,7 +118,7 @@ public final class WechatPayChannel implements PaymentChannel {
   }
 
   @Override
-  public String prepay(PaymentOrder order) {
+  public String prepay(PaymentOrder order, Optional<String> payerAuthorization) {
     PrepayRequest request = new PrepayRequest();
     request.setAppid(settings.appId());
     request.setMchid(settings.merchantId());

@@ -15,11 +15,8 @@ import cn.healthcard.hub.payments.order.PaymentRefund;
 import cn.healthcard.hub.payments.order.PaymentStatus;
 import cn.healthcard.hub.payments.order.RefundRefused;
 import cn.healthcard.hub.payments.order.RefundStatus;
-import com.sun.net.httpserver.HttpServer;
+import cn.healthcard.hub.payments.MerchantEndpoint;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,33 +38,18 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class AlipayEndToEndTest {
 
-  private static HttpServer merchant;
+  private static MerchantEndpoint merchant;
   private static AlipaySandbox sandbox;
   private static PaymentOrders orders;
   private static Payments payments;
-  private static final AtomicInteger refuseNotifications = new AtomicInteger();
 
   @BeforeAll
   static void start() throws IOException {
     var dataSource = cn.healthcard.hub.payments.TestDatabaseAccess.dataSource();
     orders = new PaymentOrders(JdbcClient.create(dataSource),
         new TransactionTemplate(new DataSourceTransactionManager(dataSource)), Clock.systemUTC());
-    merchant = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    merchant.createContext("/notify/alipay", exchange -> {
-      try (exchange) {
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        if (refuseNotifications.get() > 0) {
-          exchange.sendResponseHeaders(500, -1);
-          return;
-        }
-        NotificationAnswer answer = payments.notification("alipay", Map.of(), body);
-        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(answer.status(), bytes.length);
-        exchange.getResponseBody().write(bytes);
-      }
-    });
-    merchant.start();
-    sandbox = AlipaySandbox.start("http://127.0.0.1:" + merchant.getAddress().getPort() + "/notify/alipay",
+    merchant = MerchantEndpoint.start("alipay", () -> payments, 500);
+    sandbox = AlipaySandbox.start(merchant.notifyUrl(),
         List.of(Duration.ofMillis(200)), Clock.systemUTC());
     payments = new Payments(orders, List.of(new AlipayChannel(sandbox.settings())));
   }
@@ -77,7 +57,7 @@ class AlipayEndToEndTest {
   @AfterAll
   static void stop() {
     sandbox.close();
-    merchant.stop(0);
+    merchant.close();
   }
 
   private static NewPayment payment(long fen) {
@@ -85,20 +65,10 @@ class AlipayEndToEndTest {
         Optional.of("urn:oid:2.16.156.10011.1.19|X"), Optional.empty(), Optional.empty(), Optional.empty(), "住院预交金");
   }
 
-  private static <T> T await(Supplier<T> read, java.util.function.Predicate<T> done) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(10);
-    T value = read.get();
-    while (!done.test(value) && Instant.now().isBefore(deadline)) {
-      Thread.sleep(50);
-      value = read.get();
-    }
-    return value;
-  }
-
   private static PaymentOrder paid(long fen) throws InterruptedException {
     PaymentOrder created = payments.create(payment(fen));
     assertThat(sandbox.simulator().pay(created.id())).isTrue();
-    PaymentOrder paid = await(() -> orders.byId(created.id()).orElseThrow(), o -> o.status() == PaymentStatus.PAID);
+    PaymentOrder paid = MerchantEndpoint.await(() -> orders.byId(created.id()).orElseThrow(), o -> o.status() == PaymentStatus.PAID);
     assertThat(paid.status()).isEqualTo(PaymentStatus.PAID);
     return paid;
   }
@@ -113,7 +83,7 @@ class AlipayEndToEndTest {
     assertThat(payments.status(Optional.empty(), created.id()).status()).isEqualTo(PaymentStatus.CREATED);
 
     assertThat(sandbox.simulator().pay(created.id())).isTrue();
-    PaymentOrder paid = await(() -> orders.byId(created.id()).orElseThrow(), o -> o.status() == PaymentStatus.PAID);
+    PaymentOrder paid = MerchantEndpoint.await(() -> orders.byId(created.id()).orElseThrow(), o -> o.status() == PaymentStatus.PAID);
     assertThat(paid.status()).isEqualTo(PaymentStatus.PAID);
     assertThat(paid.channelTransactionId()).get().asString().startsWith("2026");
     assertThat(paid.paidAt()).isPresent();
@@ -127,7 +97,7 @@ class AlipayEndToEndTest {
   @Test
   void aTamperedOrForeignNotificationIsRefusedAndChangesNothing() throws Exception {
     PaymentOrder order = payments.create(payment(10_00));
-    refuseNotifications.incrementAndGet();
+    merchant.refusing.incrementAndGet();
     try {
       sandbox.simulator().pay(order.id());
       String genuine = sandbox.simulator().notification(order.id());
@@ -141,20 +111,20 @@ class AlipayEndToEndTest {
       assertThat(payments.notification("alipay", Map.of(), genuine)).isEqualTo(new NotificationAnswer(200, "text/plain", "success"));
       assertThat(orders.byId(order.id()).orElseThrow().status()).isEqualTo(PaymentStatus.PAID);
     } finally {
-      refuseNotifications.decrementAndGet();
+      merchant.refusing.decrementAndGet();
     }
   }
 
   @Test
   void aLostNotificationIsMadeUpForByAskingTheChannel() {
     PaymentOrder order = payments.create(payment(5_00));
-    refuseNotifications.incrementAndGet();
+    merchant.refusing.incrementAndGet();
     try {
       sandbox.simulator().pay(order.id());
       assertThat(payments.status(Optional.of("HOSP-ALI"), order.id()).status()).isEqualTo(PaymentStatus.PAID);
       assertThat(orders.ledgerRows(order.id(), PaymentStatus.PAID)).isEqualTo(1);
     } finally {
-      refuseNotifications.decrementAndGet();
+      merchant.refusing.decrementAndGet();
     }
   }
 

@@ -19,11 +19,8 @@ import cn.healthcard.hub.payments.order.RefundRefused;
 import cn.healthcard.hub.payments.order.RefundStatus;
 import cn.healthcard.hub.payments.reconcile.Match;
 import cn.healthcard.hub.payments.reconcile.ReconciliationJob;
-import com.sun.net.httpserver.HttpServer;
+import cn.healthcard.hub.payments.MerchantEndpoint;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,9 +29,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,33 +44,18 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class UnionPayEndToEndTest {
 
-  private static HttpServer merchant;
+  private static MerchantEndpoint merchant;
   private static UnionPaySandbox sandbox;
   private static PaymentOrders orders;
   private static Payments payments;
-  private static final AtomicInteger refuseNotifications = new AtomicInteger();
 
   @BeforeAll
   static void start() throws IOException {
     var dataSource = cn.healthcard.hub.payments.TestDatabaseAccess.dataSource();
     orders = new PaymentOrders(JdbcClient.create(dataSource),
         new TransactionTemplate(new DataSourceTransactionManager(dataSource)), Clock.systemUTC());
-    merchant = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    merchant.createContext("/notify/unionpay", exchange -> {
-      try (exchange) {
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        if (refuseNotifications.get() > 0) {
-          exchange.sendResponseHeaders(503, -1);
-          return;
-        }
-        NotificationAnswer answer = payments.notification("unionpay", Map.of(), body);
-        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(answer.status(), bytes.length);
-        exchange.getResponseBody().write(bytes);
-      }
-    });
-    merchant.start();
-    sandbox = UnionPaySandbox.start("http://127.0.0.1:" + merchant.getAddress().getPort() + "/notify/unionpay",
+    merchant = MerchantEndpoint.start("unionpay", () -> payments, 503);
+    sandbox = UnionPaySandbox.start(merchant.notifyUrl(),
         List.of(Duration.ofMillis(200)), Clock.systemUTC());
     payments = new Payments(orders, List.of(new UnionPayChannel(sandbox.settings(), Clock.systemUTC())));
   }
@@ -84,7 +63,7 @@ class UnionPayEndToEndTest {
   @AfterAll
   static void stop() {
     sandbox.close();
-    merchant.stop(0);
+    merchant.close();
   }
 
   private static NewPayment payment(long fen) {
@@ -92,20 +71,10 @@ class UnionPayEndToEndTest {
         Optional.of("urn:oid:2.16.156.10011.1.19|X"), Optional.empty(), Optional.empty(), Optional.empty(), "门诊缴费");
   }
 
-  private static <T> T await(Supplier<T> read, Predicate<T> done) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(10);
-    T value = read.get();
-    while (!done.test(value) && Instant.now().isBefore(deadline)) {
-      Thread.sleep(50);
-      value = read.get();
-    }
-    return value;
-  }
-
   private static PaymentOrder paid(long fen) throws InterruptedException {
     PaymentOrder created = payments.create(payment(fen));
     assertThat(sandbox.simulator().pay(created.id())).isTrue();
-    PaymentOrder paid = await(() -> orders.byId(created.id()).orElseThrow(), o -> o.status() == PaymentStatus.PAID);
+    PaymentOrder paid = MerchantEndpoint.await(() -> orders.byId(created.id()).orElseThrow(), o -> o.status() == PaymentStatus.PAID);
     assertThat(paid.status()).isEqualTo(PaymentStatus.PAID);
     return paid;
   }
@@ -123,7 +92,7 @@ class UnionPayEndToEndTest {
     int sent = sandbox.simulator().notificationsSent();
     assertThat(sandbox.simulator().pay(created.id())).isTrue();
     assertThat(sandbox.simulator().pay(created.id())).isFalse();
-    PaymentOrder paid = await(() -> orders.byId(created.id()).orElseThrow(), o -> o.status() == PaymentStatus.PAID);
+    PaymentOrder paid = MerchantEndpoint.await(() -> orders.byId(created.id()).orElseThrow(), o -> o.status() == PaymentStatus.PAID);
     assertThat(paid.status()).isEqualTo(PaymentStatus.PAID);
     assertThat(paid.channelTransactionId()).get().asString().hasSize(21);
     assertThat(Duration.between(paid.paidAt().orElseThrow(), Instant.now()).abs()).isLessThan(Duration.ofMinutes(1));
@@ -137,7 +106,7 @@ class UnionPayEndToEndTest {
   @Test
   void aTamperedOrForeignNotificationIsRefusedAndChangesNothing() throws Exception {
     PaymentOrder order = payments.create(payment(10_00));
-    refuseNotifications.incrementAndGet();
+    merchant.refusing.incrementAndGet();
     try {
       assertThat(sandbox.simulator().pay(order.id())).isTrue();
       String genuine = sandbox.simulator().notification(order.id());
@@ -161,14 +130,14 @@ class UnionPayEndToEndTest {
       assertThat(payments.notification("unionpay", Map.of(), genuine)).isEqualTo(new NotificationAnswer(200, "text/plain", "ok"));
       assertThat(orders.byId(order.id()).orElseThrow().status()).isEqualTo(PaymentStatus.PAID);
     } finally {
-      refuseNotifications.decrementAndGet();
+      merchant.refusing.decrementAndGet();
     }
   }
 
   @Test
   void aLostNotificationIsMadeUpForByTheQuery() {
     PaymentOrder order = payments.create(payment(5_00));
-    refuseNotifications.incrementAndGet();
+    merchant.refusing.incrementAndGet();
     try {
       assertThat(sandbox.simulator().pay(order.id())).isTrue();
       PaymentOrder known = payments.status(Optional.of("HOSP-UP"), order.id());
@@ -176,7 +145,7 @@ class UnionPayEndToEndTest {
       assertThat(known.channelTransactionId()).get().asString().hasSize(21);
       assertThat(orders.ledgerRows(order.id(), PaymentStatus.PAID)).isEqualTo(1);
     } finally {
-      refuseNotifications.decrementAndGet();
+      merchant.refusing.decrementAndGet();
     }
   }
 
@@ -186,14 +155,14 @@ class UnionPayEndToEndTest {
     assertThat(payments.close(Optional.of("HOSP-UP"), open.id()).status()).isEqualTo(PaymentStatus.CLOSED);
 
     PaymentOrder order = payments.create(payment(4_00));
-    refuseNotifications.incrementAndGet();
+    merchant.refusing.incrementAndGet();
     try {
       assertThat(sandbox.simulator().pay(order.id())).isTrue();
       assertThatThrownBy(() -> payments.close(Optional.of("HOSP-UP"), order.id()))
           .isInstanceOf(IllegalPaymentTransition.class);
       assertThat(orders.byId(order.id()).orElseThrow().status()).isEqualTo(PaymentStatus.PAID);
     } finally {
-      refuseNotifications.decrementAndGet();
+      merchant.refusing.decrementAndGet();
     }
   }
 

@@ -249,12 +249,12 @@ class WechatPayEndToEndTest {
         rsa.generateKeyPair().getPrivate(), s.merchantSerialNumber(), s.platformPublicKey(), s.platformPublicKeyId(),
         s.apiV3Key(), s.notifyUrl());
     PaymentOrder order = orders.create(payment("M-" + System.nanoTime(), 100)).order();
-    assertThatThrownBy(() -> new WechatPayChannel(wrongMerchantKey, Clock.systemUTC()).prepay(order))
+    assertThatThrownBy(() -> new WechatPayChannel(wrongMerchantKey, Clock.systemUTC()).prepay(order, Optional.empty()))
         .isInstanceOf(ChannelUnavailable.class).hasMessageContaining("HTTP 401 SIGN_ERROR");
     WechatPaySettings wrongPlatformKey = new WechatPaySettings(s.baseUrl(), s.merchantId(), s.appId(),
         s.merchantPrivateKey(), s.merchantSerialNumber(), rsa.generateKeyPair().getPublic(), s.platformPublicKeyId(),
         s.apiV3Key(), s.notifyUrl());
-    assertThatThrownBy(() -> new WechatPayChannel(wrongPlatformKey, Clock.systemUTC()).prepay(order))
+    assertThatThrownBy(() -> new WechatPayChannel(wrongPlatformKey, Clock.systemUTC()).prepay(order, Optional.empty()))
         .isInstanceOf(ChannelUnavailable.class).hasMessageContaining("ValidationException");
   }
 

@@ -1,4 +1,4 @@
-package cn.healthcard.hub.cards.signing;
+package cn.healthcard.hub.crypto.sm;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -17,7 +17,7 @@ import org.bouncycastle.crypto.digests.SM3Digest;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * The national SM algorithms as the card platform uses them: SM2 key pairs on the curve
+ * The national SM algorithms as the card and payment platforms use them: SM2 key pairs on the curve
  * {@code sm2p256v1}, signatures SM3withSM2 (default user id), SM3 digests. Keys travel as
  * standard encodings (X.509 SubjectPublicKeyInfo, PKCS#8), Base64 in text protocols.
  */

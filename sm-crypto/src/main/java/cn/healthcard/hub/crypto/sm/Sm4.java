@@ -1,4 +1,4 @@
-package cn.healthcard.hub.cards.hsm;
+package cn.healthcard.hub.crypto.sm;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -18,9 +18,9 @@ import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
 
 /**
- * SM4 (GB/T 32907) the way the card platform uses it, on BouncyCastle's lightweight engine (no
- * JCE provider look-up per call; a fresh engine costs one key schedule). Keys and blocks are 16
- * bytes. Used inside the HSM and by the card side (card-production system, test cards).
+ * SM4 (GB/T 32907) on BouncyCastle's lightweight engine (no JCE provider look-up per call; a
+ * fresh engine costs one key schedule). Keys and blocks are 16 bytes. Used inside the card
+ * platform's HSM and by the card side, and for the medical-insurance channel's message bodies.
  */
 public final class Sm4 {
   public static final int BLOCK = 16;
