@@ -112,6 +112,15 @@ public final class FhirAuditCapture {
           TouchedData.resource(request, history > 0 ? location.substring(0, history) : location);
         }
       }
+    } else if (body instanceof org.hl7.fhir.r4.model.Parameters parameters) {
+      // an operation that answers about people (PIXm's targetId): they are the ones disclosed
+      for (org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent parameter : parameters.getParameter()) {
+        if (parameter.getValue() instanceof org.hl7.fhir.r4.model.Reference reference && reference.hasReference()
+            && reference.getReferenceElement().getResourceType() != null
+            && reference.getReferenceElement().getResourceType().equals("Patient")) {
+          TouchedData.patient(request, reference.getReferenceElement().getIdPart());
+        }
+      }
     } else if (!(body instanceof IBaseBundle) && body.getIdElement() != null && body.getIdElement().hasIdPart()) {
       owners.of(body).forEach(patient -> TouchedData.patient(request, patient));
       TouchedData.resource(request, fhir.getResourceType(body) + "/" + body.getIdElement().getIdPart());

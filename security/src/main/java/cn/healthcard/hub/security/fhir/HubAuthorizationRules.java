@@ -31,7 +31,7 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
       "$everything", "$merge", "$hapi.fhir.undo-merge", "$transfer-out", "$cancel-record",
       "$enrol-chronic-care", "$follow-ups-due", "$immunization-forecast", "$validate",
       "$card-status", "$create-payment", "$payment-status", "$close-payment",
-      "$refund-payment");
+      "$refund-payment", "$ihe-pix");
 
   /** The card platform's operations for issuers. */
   static final List<String> CARD_ISSUER_OPERATIONS = List.of(
@@ -98,7 +98,8 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
         case CARD_ISSUER -> cardIssuer(rules);
         case RESIDENT -> resident(rules, caller);
         case OPERATOR -> operator(rules);
-        case PAYMENT_CHANNEL, PEER_HUB -> { }
+        case PEER_HUB -> peerHub(rules);
+        case PAYMENT_CHANNEL -> { }
       }
     }
     rules.denyAll("not allowed for this client");
@@ -131,6 +132,12 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     readAll(rules, "clinician");
     operationEverywhere(rules, "clinician", "$everything");
     operationEverywhere(rules, "clinician", "$immunization-forecast");
+    operationEverywhere(rules, "clinician", "$ihe-pix");
+  }
+
+  /** Another province's hub: finding a person (the records it reads are narrowed like a clinician's). */
+  private static void peerHub(RuleBuilder rules) {
+    operationEverywhere(rules, "peer-hub", "$ihe-pix");
   }
 
   private static void publicHealth(RuleBuilder rules, Caller caller) {
@@ -175,7 +182,8 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     rules.allow("operator").read().resourcesOfType("AuditEvent").withAnyId();
     for (String operation : List.of("$verify-chain", "$access-log", "$restrict-access", "$lift-restriction",
         "$restrictions", "$review",
-        "$card-production-batch", "$card-statistics", "$card-status", "$card-event", "$reconcile-payments")) {
+        "$card-production-batch", "$card-statistics", "$card-status", "$card-event", "$reconcile-payments",
+        "$ihe-pix")) {
       operationEverywhere(rules, "operator", operation);
     }
     for (String type : ResourceGroups.DIRECTORY) {
