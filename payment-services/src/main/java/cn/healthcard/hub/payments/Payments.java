@@ -265,6 +265,9 @@ public class Payments {
       } catch (IllegalPaymentTransition e) {
         // paid at the channel in the meantime: the close was refused and the order recorded paid
         paid++;
+      } catch (RuntimeException e) {
+        // one order the hub cannot settle must not stop the sweep of all the others
+        log.warn("Payment {}: the sweep failed on it ({}); the others go on", order.id(), e.getClass().getSimpleName());
       }
     }
     for (PaymentRefund refund : orders.refundingBefore(now.minus(quiet), limit)) {
@@ -279,6 +282,8 @@ public class Payments {
         }
       } catch (ChannelUnavailable e) {
         log.info("Refund {}: channel {} did not answer the sweep", refund.id(), order.channel());
+      } catch (RuntimeException e) {
+        log.warn("Refund {}: the sweep failed on it ({}); the others go on", refund.id(), e.getClass().getSimpleName());
       }
     }
     return new Swept(asked, paid, closed, settled);
@@ -291,6 +296,11 @@ public class Payments {
    */
   public cn.healthcard.hub.payments.channel.ChannelStatement statement(String channel, java.time.LocalDate day) {
     return channel(channel).statement(day);
+  }
+
+  /** The instants a channel's statement of a day covers. */
+  public PaymentChannel.SettlementDay settlementDay(String channel, java.time.LocalDate day) {
+    return channel(channel).settlementDay(day);
   }
 
   private PaymentOrder apply(PaymentOrder order, ChannelState state, String source, Optional<String> eventId) {

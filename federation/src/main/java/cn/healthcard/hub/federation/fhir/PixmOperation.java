@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import cn.healthcard.hub.federation.pixm.CrossReference;
 import cn.healthcard.hub.federation.pixm.CrossReference.Outcome;
+import cn.healthcard.hub.federation.pixm.PersonIdentifiers;
 import cn.healthcard.hub.federation.pixm.PersonIdentifiers.Identifier;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +26,24 @@ import org.hl7.fhir.r4.model.UriType;
  * (IHE PIXm, ITI-83): the person's identifiers in the target systems as {@code targetIdentifier}
  * parameters and the person as {@code targetId} references ({@code Patient/<id>}). Errors as PIXm prescribes, each an
  * OperationOutcome: 400 for a source system the hub does not know, 404 for a source identifier no
- * one has, 403 for a target system the hub does not know.
+ * one has, 403 for a target system the hub does not know, and 403 when the caller may not see the
+ * person's record (the hub's consent rules: hospitals and clinicians the patients their
+ * institution treats; peer hubs and operators everyone).
  */
 public final class PixmOperation {
 
-  private final CrossReference crossReference;
+  /** Whether the caller may be told about this person (the hub's consent rules; the application decides). */
+  @FunctionalInterface
+  public interface Disclosure {
+    boolean mayDisclose(RequestDetails request, String patientId);
+  }
 
-  public PixmOperation(CrossReference crossReference) {
+  private final CrossReference crossReference;
+  private final Disclosure disclosure;
+
+  public PixmOperation(CrossReference crossReference, Disclosure disclosure) {
     this.crossReference = crossReference;
+    this.disclosure = disclosure;
   }
 
   @Operation(name = "$ihe-pix", idempotent = true, type = Patient.class)
@@ -67,14 +78,22 @@ public final class PixmOperation {
       throw new ResourceNotFoundException("sourceIdentifier Patient Identifier not found",
           issue(IssueType.NOTFOUND, "sourceIdentifier Patient Identifier not found", "sourceIdentifier"));
     }
-    Outcome.Found found = (Outcome.Found) outcome;
-    Parameters out = new Parameters();
-    for (Identifier identifier : found.targetIdentifiers()) {
-      out.addParameter().setName("targetIdentifier")
-          .setValue(new org.hl7.fhir.r4.model.Identifier().setSystem(identifier.system()).setValue(identifier.value()));
+    List<PersonIdentifiers.Person> people = ((Outcome.Found) outcome).people().stream()
+        .filter(p -> disclosure.mayDisclose(request, p.patientId())).toList();
+    if (people.isEmpty()) {
+      // the identifiers name where a person was treated: only for those who may see the record
+      throw new ForbiddenOperationException("Access denied: no treatment relationship or consent covers this person",
+          issue(IssueType.FORBIDDEN, "no treatment relationship or consent covers this person", "sourceIdentifier"));
     }
-    for (String id : found.patientIds()) {
-      out.addParameter().setName("targetId").setValue(new Reference("Patient/" + id));
+    Parameters out = new Parameters();
+    for (PersonIdentifiers.Person person : people) {
+      for (Identifier identifier : person.identifiers()) {
+        out.addParameter().setName("targetIdentifier")
+            .setValue(new org.hl7.fhir.r4.model.Identifier().setSystem(identifier.system()).setValue(identifier.value()));
+      }
+    }
+    for (PersonIdentifiers.Person person : people) {
+      out.addParameter().setName("targetId").setValue(new Reference("Patient/" + person.patientId()));
     }
     return out;
   }

@@ -34,7 +34,6 @@ public final class PersonMatcher {
   static final double COUNTY_DIFFERENT = -1;
   static final double PHONE_SAME = 8;
   static final double PHONE_DIFFERENT = -1;
-  static final double IDENTITY_DIFFERENT = -14;
 
   /** At or above: probable; at or above {@link #POSSIBLE}: possible; below: certainly not. */
   public static final double PROBABLE = 15;
@@ -71,11 +70,12 @@ public final class PersonMatcher {
       evidence.add("identifier");
       return new Match(candidate, Double.POSITIVE_INFINITY, 1.0, MatchGrade.CERTAIN, evidence);
     }
-    double weight = 0;
     if (text(query.identityNumber()).isPresent() && text(candidate.identityNumber()).isPresent()) {
-      weight += IDENTITY_DIFFERENT;
+      // one person has one identity number: whatever else agrees, these are two people
       evidence.add("identity-different");
+      return new Match(candidate, Double.NEGATIVE_INFINITY, 0.0, MatchGrade.CERTAINLY_NOT, evidence);
     }
+    double weight = 0;
     weight += name(query, candidate, evidence);
     weight += birth(Optional.ofNullable(query.birthDate()), Optional.ofNullable(candidate.birthDate()), evidence);
     if (text(query.gender()).isPresent() && text(candidate.gender()).isPresent()) {

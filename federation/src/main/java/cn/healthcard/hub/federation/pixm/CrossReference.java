@@ -18,8 +18,8 @@ public final class CrossReference {
 
   /** What the query found. */
   public sealed interface Outcome {
-    /** The person's identifiers in the target systems and the person's ids (Patient logical ids). */
-    record Found(List<Identifier> targetIdentifiers, List<String> patientIds) implements Outcome {}
+    /** Each person the source identifier names, with their identifiers in the target systems. */
+    record Found(List<Person> people) implements Outcome {}
 
     record UnknownSourceSystem(String system) implements Outcome {}
 
@@ -52,18 +52,17 @@ public final class CrossReference {
     if (people.isEmpty()) {
       return new Outcome.UnknownSourceIdentifier();
     }
-    Set<Identifier> found = new LinkedHashSet<>();
-    List<String> ids = new ArrayList<>();
+    List<Person> found = new ArrayList<>();
     for (Person person : people) {
-      ids.add(person.patientId());
+      Set<Identifier> wanted = new LinkedHashSet<>();
       for (Identifier identifier : person.identifiers()) {
-        boolean wanted = targetSystems.isEmpty() || targetSystems.contains(identifier.system());
-        if (wanted && !identifier.equals(normalised)) {
-          found.add(identifier);
+        if ((targetSystems.isEmpty() || targetSystems.contains(identifier.system())) && !identifier.equals(normalised)) {
+          wanted.add(identifier);
         }
       }
+      found.add(new Person(person.patientId(), List.copyOf(wanted)));
     }
-    return new Outcome.Found(List.copyOf(found), ids);
+    return new Outcome.Found(found);
   }
 
   private boolean known(String system) {

@@ -33,9 +33,13 @@ class PinyinAndMatcherTest {
     Person a = person("张", "伟", birth, "male", "210102198503070011", null);
     assertThat(matcher.score(person("李", "娜", null, null, "210102198503070011", null), a).grade())
         .isEqualTo(MatchGrade.CERTAIN);
-    Match other = matcher.score(person("张", "伟", birth, "male", "210102198503070038", null), a);
+    // everything else agrees, phone included: still two people
+    Person withPhone = new Person(null, "张", "伟", birth, "male", "210102198503070011", null, "13800000001", "210102");
+    Match other = matcher.score(new Person(null, "张", "伟", birth, "male", "210102198503070038", null, "13800000001",
+        "210102"), withPhone);
     assertThat(other.grade()).isEqualTo(MatchGrade.CERTAINLY_NOT);
-    assertThat(other.evidence()).contains("identity-different", "name-exact", "birth-exact");
+    assertThat(other.score()).isZero();
+    assertThat(other.evidence()).containsExactly("identity-different");
   }
 
   @Test

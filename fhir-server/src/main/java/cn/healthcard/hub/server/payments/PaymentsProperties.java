@@ -41,6 +41,11 @@ public record PaymentsProperties(@DefaultValue("true") boolean sandbox, @Default
     public boolean configured() {
       return appId != null && !appId.isBlank();
     }
+
+    @Override
+    public String toString() {
+      return "MedicalInsurance[appId=" + appId + ", gatewayUrl=" + gatewayUrl + "]";
+    }
   }
 
   /**
@@ -66,6 +71,11 @@ public record PaymentsProperties(@DefaultValue("true") boolean sandbox, @Default
 
     public boolean configured() {
       return merchantId != null && !merchantId.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Unionpay[merchantId=" + merchantId + ", gatewayUrl=" + gatewayUrl + ", fileUrl=" + fileUrl + "]";
     }
   }
 
@@ -97,6 +107,11 @@ public record PaymentsProperties(@DefaultValue("true") boolean sandbox, @Default
 
     public boolean configured() {
       return appId != null && !appId.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Alipay[appId=" + appId + ", gatewayUrl=" + gatewayUrl + "]";
     }
   }
 
@@ -130,6 +145,11 @@ public record PaymentsProperties(@DefaultValue("true") boolean sandbox, @Default
 
     public boolean configured() {
       return merchantId != null && !merchantId.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Wechatpay[merchantId=" + merchantId + ", baseUrl=" + baseUrl + "]";
     }
   }
 }

@@ -325,17 +325,22 @@ public class SecurityConfig {
       };
     }
 
+    /** The consent rules, shared by the FHIR endpoint and the operations that answer about people (PIXm). */
+    @Bean
+    public HubConsentService hubConsentService(RestfulServer server, DaoRegistry daos, DataSource dataSource,
+        JdbcRestrictions restrictions) {
+      return new HubConsentService(server.getFhirContext(), new JdbcCareRelationships(new JdbcTemplate(dataSource)),
+          new RepositoryPatientFacts(daos), restrictions, Clock.systemUTC());
+    }
+
     @Bean
     public Object fhirSecurityInterceptors(RestfulServer server, DaoRegistry daos, DataSource dataSource,
-        HubProperties hub, AuditTrail trail, JdbcRestrictions restrictions) {
+        HubProperties hub, AuditTrail trail, JdbcRestrictions restrictions, HubConsentService consent) {
       JdbcTemplate jdbc = new JdbcTemplate(dataSource);
       JdbcCareRelationships care = new JdbcCareRelationships(jdbc);
       server.registerInterceptor(new AuditPatientSearch());
       server.registerInterceptor(new FhirAuditCapture(server.getFhirContext(), trail, Clock.systemUTC()));
       server.registerInterceptor(new ClientAuthorization(new HubAuthorizationRules()));
-      HubConsentService consent = new HubConsentService(
-          server.getFhirContext(), care, new RepositoryPatientFacts(daos), restrictions,
-          Clock.systemUTC());
       server.registerInterceptor(new ClientConsent(consent));
       server.registerInterceptor(new AuthoringInstitutionStamp());
       server.registerInterceptor(new RecordChangeGuard(server.getFhirContext(), care, consent, Clock.systemUTC()));

@@ -122,6 +122,31 @@ class PixmIT extends HubIntegrationTest {
   }
 
   @Test
+  void aHospitalLearnsOnlyAboutThePeopleItTreats() throws Exception {
+    String card = IdentityNumbers.next(LocalDate.of(1975, 6, 6));
+    registerHospital("PIX_HOSP_A");
+    registerHospital("PIX_HOSP_B");
+    String treating = clients().tokenFor("pix-hosp-a", Map.of("role", "hospital", "institution", "PIX_HOSP_A"));
+    String other = clients().tokenFor("pix-hosp-b", Map.of("role", "hospital", "institution", "PIX_HOSP_B"));
+    Patient patient = new Patient();
+    patient.addIdentifier().setSystem(CARD).setValue(card);
+    patient.addIdentifier().setSystem(MRN).setValue("MRN-A-" + System.nanoTime());
+    patient.setBirthDate(java.sql.Date.valueOf(LocalDate.of(1975, 6, 6)));
+    HttpResponse<String> created = raw.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/Patient"))
+        .header("Authorization", "Bearer " + treating).header("Content-Type", "application/fhir+json")
+        .POST(HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(patient))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).isEqualTo(201);
+
+    assertThat(pix(treating, q("sourceIdentifier", CARD + "|" + card)).statusCode()).isEqualTo(200);
+    HttpResponse<String> refused = pix(other, q("sourceIdentifier", CARD + "|" + card));
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).doesNotContain("MRN-A-");
+    String clinician = clients().tokenFor("pix-clinician", Map.of("role", "clinician", "institution", "PIX_HOSP_B"));
+    assertThat(pix(clinician, q("sourceIdentifier", CARD + "|" + card)).statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void onlyHospitalsCliniciansPeerHubsAndOperatorsMayCrossReference() throws Exception {
     String card = IdentityNumbers.next(LocalDate.of(1980, 4, 4));
     person(card, "MRN-" + System.nanoTime(), LocalDate.of(1980, 4, 4));
@@ -129,7 +154,7 @@ class PixmIT extends HubIntegrationTest {
     String issuer = clients().tokenFor("pix-issuer", Map.of("role", "card-issuer", "institution", "PIX_KIOSK"));
     assertThat(pix(channel, q("sourceIdentifier", CARD + "|" + card)).statusCode()).isEqualTo(403);
     assertThat(pix(issuer, q("sourceIdentifier", CARD + "|" + card)).statusCode()).isEqualTo(403);
-    String clinician = clients().tokenFor("pix-clinician", Map.of("role", "clinician", "institution", "PIX_HOSP"));
-    assertThat(pix(clinician, q("sourceIdentifier", CARD + "|" + card)).statusCode()).isEqualTo(200);
+    String resident = clients().tokenFor("pix-resident", Map.of("role", "resident", "patient", "1"));
+    assertThat(pix(resident, q("sourceIdentifier", CARD + "|" + card)).statusCode()).isEqualTo(403);
   }
 }

@@ -65,6 +65,18 @@ public interface PaymentChannel {
   ChannelStatement statement(java.time.LocalDate day);
 
   /**
+   * The instants a statement of {@code day} covers: the China calendar day, unless the channel
+   * closes its day earlier (UnionPay at 23:00 the day before).
+   */
+  default SettlementDay settlementDay(java.time.LocalDate day) {
+    java.time.ZoneOffset china = java.time.ZoneOffset.ofHours(8);
+    return new SettlementDay(day.atStartOfDay().toInstant(china), day.plusDays(1).atStartOfDay().toInstant(china));
+  }
+
+  /** From (inclusive) to (exclusive). */
+  record SettlementDay(java.time.Instant from, java.time.Instant to) {}
+
+  /**
    * Verifies (signature, certificate or key) and reads a notification as received.
    *
    * @param headers the HTTP headers, names in lower case

@@ -59,6 +59,10 @@ public final class MedicalInsuranceChannel implements PaymentChannel {
   static final int NOT_FOUND = 2001;
   static final int ALREADY_SETTLED = 2002;
   static final int AUTHORIZATION_REFUSED = 2003;
+  static final int REFUND_TOO_LARGE = 2004;
+  static final int NOT_REFUNDABLE = 2005;
+  /** How far a message's timestamp may be from now: older ones are replays. */
+  static final Duration FRESH = Duration.ofMinutes(5);
   private static final ZoneOffset CHINA = ZoneOffset.ofHours(8);
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final DateTimeFormatter MSGID_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
@@ -68,7 +72,8 @@ public final class MedicalInsuranceChannel implements PaymentChannel {
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final AtomicInteger sequence = new AtomicInteger();
+  /** Starts where no other instance is likely to: msgid's last four digits must not repeat within a second. */
+  private final AtomicInteger sequence = new AtomicInteger(new java.security.SecureRandom().nextInt(10_000));
 
   public MedicalInsuranceChannel(MedicalInsuranceSettings settings, Clock clock) {
     this(settings, settings::notifyUrl, clock);
@@ -147,6 +152,9 @@ public final class MedicalInsuranceChannel implements PaymentChannel {
       }
       throw e.unavailable();
     }
+    if (!order.id().equals(answer.path("medOrgOrd").asText())) {
+      throw new ChannelUnavailable("the insurance answered the query about another order", null);
+    }
     return state(order.id(), answer);
   }
 
@@ -167,7 +175,21 @@ public final class MedicalInsuranceChannel implements PaymentChannel {
 
   @Override
   public ChannelRefund refund(PaymentOrder order, PaymentRefund refund) {
-    boolean whole = refund.amount().value() == order.amount().value();
+    // the insurance shares go back only with the whole of what is left: find what is
+    JsonNode known;
+    try {
+      known = call("answer the order query", "6301", json.createObjectNode().put("orgCodg", order.institution())
+          .put("medOrgOrd", order.id()));
+    } catch (Refused e) {
+      throw e.unavailable();
+    }
+    long refunded = 0;
+    for (JsonNode r : known.path("refdList")) {
+      if ("SUCC".equals(r.path("refdStat").asText()) && !refund.id().equals(r.path("appRefdSn").asText())) {
+        refunded += amount(r.path("refdAmt"), "refdAmt");
+      }
+    }
+    boolean whole = refund.amount().value() == order.amount().value() - refunded;
     ObjectNode request = json.createObjectNode().put("orgCodg", order.institution()).put("medOrgOrd", order.id())
         .put("appRefdSn", refund.id()).put("appRefdTime", refund.createdAt().atOffset(CHINA).format(TIME))
         .put("totlRefdAmt", refund.amount().yuan().toPlainString()).put("refdType", whole ? "ALL" : "CASH")
@@ -175,10 +197,11 @@ public final class MedicalInsuranceChannel implements PaymentChannel {
     try {
       call("take the refund", "6203", request);
     } catch (Refused e) {
-      if (e.code == NOT_FOUND || e.code < 0) {
+      if (e.code != REFUND_TOO_LARGE && e.code != NOT_REFUNDABLE) {
         throw e.unavailable();
       }
-      // the platform refused this refund (more cash than was paid in cash, the order not settled)
+      // the platform refused this refund for good (more cash than was paid in cash, the order
+      // not settled or all refunded)
       return new ChannelRefund(refund.id(), ChannelRefund.State.FAILED, Optional.empty(), Optional.empty(),
           refund.amount().value());
     }
@@ -222,15 +245,20 @@ public final class MedicalInsuranceChannel implements PaymentChannel {
     for (JsonNode d : answer.path("details")) {
       Instant at = time(d.path("setlTime").asText("")).orElseThrow(
           () -> new ChannelUnavailable("the insurance's settlements of " + day + " have a line without its time", null));
-      long amount = Math.abs(fen(d.path("medfeeSumamt")));
+      long amount = Math.abs(amount(d.path("medfeeSumamt"), "medfeeSumamt"));
       // the insurance takes no fee: what it settles is the whole amount
-      if ("1".equals(d.path("refdSetlFlag").asText("0"))) {
-        lines.add(new StatementLine(StatementLine.Kind.REFUND, at, d.path("setlId").asText(), d.path("medOrgOrd").asText(),
-            Optional.ofNullable(d.path("trdRefdSn").textValue()), Optional.ofNullable(d.path("appRefdSn").textValue()),
-            amount, 0));
-      } else {
-        lines.add(new StatementLine(StatementLine.Kind.PAYMENT, at, d.path("setlId").asText(), d.path("medOrgOrd").asText(),
-            Optional.empty(), Optional.empty(), amount, 0));
+      try {
+        if ("1".equals(d.path("refdSetlFlag").asText("0"))) {
+          lines.add(new StatementLine(StatementLine.Kind.REFUND, at, d.path("setlId").asText(), d.path("medOrgOrd").asText(),
+              Optional.ofNullable(d.path("trdRefdSn").textValue()), Optional.ofNullable(d.path("appRefdSn").textValue()),
+              amount, 0));
+        } else {
+          lines.add(new StatementLine(StatementLine.Kind.PAYMENT, at, d.path("setlId").asText(), d.path("medOrgOrd").asText(),
+              Optional.empty(), Optional.empty(), amount, 0));
+        }
+      } catch (IllegalArgumentException e) {
+        throw new ChannelUnavailable("the insurance's settlements of " + day + " have a line that cannot be read: "
+            + e.getMessage(), e);
       }
     }
     return new ChannelStatement(CODE, day, lines, ChannelStatement.digestOf(answer.toString().getBytes(StandardCharsets.UTF_8)));
@@ -246,6 +274,11 @@ public final class MedicalInsuranceChannel implements PaymentChannel {
     }
     if (!settings.appId().equals(opened.header().get("appId"))) {
       throw new InvalidNotification("the notification is for another application");
+    }
+    try {
+      fresh(opened);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidNotification("the notification " + e.getMessage());
     }
     JsonNode n = opened.body();
     String orderId = n.path("medOrgOrd").asText("");
@@ -347,6 +380,10 @@ public final class MedicalInsuranceChannel implements PaymentChannel {
     InsuranceEnvelope.Opened answer;
     try {
       answer = InsuranceEnvelope.open(response.body(), settings.sm4Key(), settings.platformKey());
+      if (!infno.equals(answer.infno())) {
+        throw new IllegalArgumentException("is the answer to another interface (" + answer.infno() + ")");
+      }
+      fresh(answer);
     } catch (IllegalArgumentException e) {
       throw new ChannelUnavailable("the insurance did not " + what + " (the answer " + e.getMessage() + ")", e);
     }
@@ -360,6 +397,28 @@ public final class MedicalInsuranceChannel implements PaymentChannel {
       throw new Refused(code, what);
     }
     return answer.body();
+  }
+
+  /** @throws IllegalArgumentException when the message's timestamp is missing or not within {@link #FRESH} of now */
+  private void fresh(InsuranceEnvelope.Opened message) {
+    long sent;
+    try {
+      sent = Long.parseLong(message.header().getOrDefault("timestamp", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("has no timestamp");
+    }
+    if (Math.abs(clock.millis() - sent) > FRESH.toMillis()) {
+      throw new IllegalArgumentException("is older than " + FRESH.toMinutes() + " minutes (a replay?)");
+    }
+  }
+
+  /** A statement's or a refund list's amount: one that cannot be read makes the answer unusable. */
+  private static long amount(JsonNode yuan, String field) {
+    try {
+      return new BigDecimal(yuan.asText("")).movePointRight(2).longValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new ChannelUnavailable("the insurance answered a " + field + " that is not an amount", e);
+    }
   }
 
   private static long fen(JsonNode yuan) {

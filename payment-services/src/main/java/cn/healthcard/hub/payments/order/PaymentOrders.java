@@ -176,12 +176,16 @@ public class PaymentOrders {
       if (change.to() == PaymentStatus.PAID && change.settlement().isPresent()) {
         var split = change.settlement().get();
         if (split.totalFen() != current.amount().value()) {
-          throw new IllegalStateException("payment " + id + ": the insurance's settlement does not add up to the order");
-        }
-        jdbc.sql("insert into hub.payment_insurance_settlement (payment_id, settlement_id, fund_fen, account_fen, cash_fen,"
+          // the money is taken: the payment stands; a split that does not add up (another fund's
+          // share the hub does not know, a field missing) is not kept, and the operator is told
+          org.slf4j.LoggerFactory.getLogger(PaymentOrders.class).warn(
+              "Payment {}: the insurance's settlement shares do not add up to the order; the split is not recorded", id);
+        } else {
+          jdbc.sql("insert into hub.payment_insurance_settlement (payment_id, settlement_id, fund_fen, account_fen, cash_fen,"
                 + " recorded_at) values (?, ?, ?, ?, ?, ?) on conflict (payment_id) do nothing")
             .param(id).param(split.settlementId()).param(split.fundFen()).param(split.accountFen()).param(split.cashFen())
             .param(Timestamp.from(clock.instant())).update();
+        }
       }
       PaymentOrder changed = byId(id).orElseThrow();
       if (change.to() == PaymentStatus.PAID) {

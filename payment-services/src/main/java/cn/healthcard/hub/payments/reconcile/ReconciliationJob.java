@@ -65,8 +65,9 @@ public class ReconciliationJob {
    */
   public ReconciliationReport reconcile(String channel, LocalDate day) {
     ChannelStatement statement = payments.statement(channel, day);
-    Instant from = day.atStartOfDay().toInstant(CHINA);
-    Instant to = day.plusDays(1).atStartOfDay().toInstant(CHINA);
+    var settlementDay = payments.settlementDay(channel, day);
+    Instant from = settlementDay.from();
+    Instant to = settlementDay.to();
     List<ReconciledLine> lines = new ArrayList<>();
     Set<String> paymentsSeen = new HashSet<>();
     Set<String> refundsSeen = new HashSet<>();

@@ -51,13 +51,17 @@ public final class UnionPayChannel implements PaymentChannel {
   private static final DateTimeFormatter TXN_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
   /** The gateway's answers that mean the transaction is still being processed. */
   private static final Set<String> PROCESSING = Set.of("03", "04", "05");
+  /** Answers to a refund that refuse it for good (original not found or not refundable, amount over what is left, number used). */
+  private static final Set<String> REFUND_REFUSED = Set.of("12", "35", "37");
+  /** UnionPay's settlement day ends at 23:00 China time: the day D runs from D-1 23:00 to D 23:00. */
+  static final java.time.LocalTime DAY_ENDS = java.time.LocalTime.of(23, 0);
 
   private final UnionPaySettings settings;
   private final Supplier<String> backUrl;
   private final Clock clock;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   /** Signers' certificates already checked, by their PEM (UnionPay signs with one for months). */
-  private final Map<String, PublicKey> signers = new ConcurrentHashMap<>();
+  private final Map<String, X509Certificate> signers = new ConcurrentHashMap<>();
 
   public UnionPayChannel(UnionPaySettings settings, Clock clock) {
     this(settings, settings::backUrl, clock);
@@ -130,10 +134,15 @@ public final class UnionPayChannel implements PaymentChannel {
     request.put("backUrl", backUrl.get());
     Map<String, String> answer = call("take the refund", "/gateway/api/backTransReq.do", request);
     String code = answer.getOrDefault("respCode", "");
-    if (!code.equals("00") && !PROCESSING.contains(code)) {
-      // a refund the gateway refused outright (more than is left, the original not found...)
+    if (REFUND_REFUSED.contains(code)) {
+      // refused for good: the hospital's refund ends failed and frees its amount
       return new ChannelRefund(refund.id(), ChannelRefund.State.FAILED, Optional.empty(), Optional.empty(),
           refund.amount().value());
+    }
+    if (!code.equals("00") && !PROCESSING.contains(code)) {
+      // busy, closed for a while, a format or signature problem: it may or may not have reached
+      // UnionPay, so the refund stays with the channel and is asked about again
+      throw new ChannelUnavailable("UnionPay did not take the refund (respCode " + code + ")", null);
     }
     return queryRefund(order, refund);
   }
@@ -160,7 +169,11 @@ public final class UnionPayChannel implements PaymentChannel {
     request.put("txnTime", txnTime(clock.instant()));
     Map<String, String> answer = send("give the day's file", settings.fileUrl(), request);
     if ("98".equals(answer.get("respCode"))) {
-      // no file: nothing was settled that day
+      // no file: UnionPay has not made it yet (it makes a day's file the next morning), or
+      // nothing was settled that day; only an older day's missing file is an empty day
+      if (!day.isBefore(LocalDate.now(clock.withZone(CHINA)).minusDays(1))) {
+        throw new cn.healthcard.hub.payments.channel.StatementNotReady("UnionPay has no file of " + day + " yet");
+      }
       return new ChannelStatement(CODE, day, java.util.List.of(), "none");
     }
     ok(answer, "give the day's file");
@@ -172,6 +185,17 @@ public final class UnionPayChannel implements PaymentChannel {
     } catch (IllegalArgumentException e) {
       throw new ChannelUnavailable("UnionPay's file of " + day + " cannot be read: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public SettlementDay settlementDay(LocalDate day) {
+    return new SettlementDay(day.minusDays(1).atTime(DAY_ENDS).toInstant(CHINA), day.atTime(DAY_ENDS).toInstant(CHINA));
+  }
+
+  /** The settlement day an instant belongs to (a payment at 23:30 is settled with the next day). */
+  public static LocalDate settlementDate(Instant at) {
+    LocalDateTime china = LocalDateTime.ofInstant(at, CHINA);
+    return china.toLocalTime().isBefore(DAY_ENDS) ? china.toLocalDate() : china.toLocalDate().plusDays(1);
   }
 
   @Override
@@ -283,7 +307,17 @@ public final class UnionPayChannel implements PaymentChannel {
     if (pem.isEmpty()) {
       throw new IllegalArgumentException("carries no signer's certificate");
     }
-    PublicKey key = signers.get(pem);
+    X509Certificate known = signers.get(pem);
+    if (known != null) {
+      try {
+        // checked when first seen; its dates are checked at every use
+        known.checkValidity();
+      } catch (java.security.cert.CertificateException e) {
+        signers.remove(pem);
+        throw new IllegalArgumentException("is signed by a certificate that has expired");
+      }
+    }
+    PublicKey key = known == null ? null : known.getPublicKey();
     if (key == null) {
       X509Certificate signer;
       try {
@@ -297,7 +331,7 @@ public final class UnionPayChannel implements PaymentChannel {
         throw new IllegalArgumentException("is signed by a certificate that is not UnionPay's (" + e.getMessage() + ")");
       }
       key = signer.getPublicKey();
-      signers.put(pem, key);
+      signers.put(pem, signer);
     }
     if (!AcpSignature.verify(fields, key)) {
       throw new IllegalArgumentException("has a signature that does not verify");

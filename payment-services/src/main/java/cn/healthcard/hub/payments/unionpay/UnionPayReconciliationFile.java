@@ -28,7 +28,8 @@ import java.util.zip.ZipOutputStream;
  * The merchant's general transaction file of a settlement day, as the file download ({@code
  * txnType} 76) hands it over: {@code fileContent} is the Base64 of a zlib-deflated zip, and in the
  * zip the file {@code INN<yyMMdd>88ZM_<merId>} holds one fixed-width line per transaction, fields
- * in the order and widths below, each followed by one space. Amounts are fen, zero-padded; the
+ * in the order and widths below (widths in bytes of GBK, the file's encoding: a Chinese character
+ * takes two), each followed by one space. Amounts are fen, zero-padded; the
  * merchant's fee and the settled amount carry {@code D} (debit: the merchant pays) or {@code C}
  * (credit) before their digits. Consumptions have {@code txnType} 01, refunds 04 (a refund names
  * its original transaction's query id and order id).
@@ -70,15 +71,16 @@ public final class UnionPayReconciliationFile {
     return "INN" + day.format(YYMMDD) + "88ZM_" + merchantId;
   }
 
-  /** One line: numbers right-aligned with zeros, text left-aligned with spaces, a space after each. */
+  /** One line: text left-aligned and padded with spaces to the field's width in GBK bytes, a space after each. */
   public static String line(Map<Field, String> values) {
     StringBuilder line = new StringBuilder(LINE_LENGTH);
     for (Field field : Field.values()) {
       String value = values.getOrDefault(field, "");
-      if (value.length() > field.width) {
-        throw new IllegalArgumentException(field + " is " + field.width + " characters at most");
+      int bytes = value.getBytes(GBK).length;
+      if (bytes > field.width) {
+        throw new IllegalArgumentException(field + " is " + field.width + " bytes at most");
       }
-      line.append(value).append(" ".repeat(field.width - value.length())).append(' ');
+      line.append(value).append(" ".repeat(field.width - bytes)).append(' ');
     }
     return line.toString();
   }
@@ -145,11 +147,11 @@ public final class UnionPayReconciliationFile {
    */
   public static List<StatementLine> parse(byte[] zip, LocalDate day, String merchantId) {
     String wanted = entryName(day, merchantId);
-    String text = null;
+    byte[] text = null;
     try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(zip), GBK)) {
       for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
         if (entry.getName().equals(wanted)) {
-          text = new String(in.readAllBytes(), GBK);
+          text = in.readAllBytes();
         }
       }
     } catch (IOException e) {
@@ -159,26 +161,33 @@ public final class UnionPayReconciliationFile {
       throw new IllegalArgumentException("the zip has no " + wanted);
     }
     List<StatementLine> lines = new ArrayList<>();
-    String[] rows = text.split("\r?\n");
-    for (int i = 0; i < rows.length; i++) {
-      if (rows[i].isBlank()) {
-        continue;
+    int number = 0;
+    int start = 0;
+    for (int i = 0; i <= text.length; i++) {
+      if (i == text.length || text[i] == '\n') {
+        number++;
+        int end = i > start && text[i - 1] == '\r' ? i - 1 : i;
+        byte[] row = java.util.Arrays.copyOfRange(text, start, end);
+        start = i + 1;
+        if (new String(row, GBK).isBlank()) {
+          continue;
+        }
+        read(row, number, day, merchantId).ifPresent(lines::add);
       }
-      Optional<StatementLine> line = read(rows[i], i + 1, day, merchantId);
-      line.ifPresent(lines::add);
     }
     return lines;
   }
 
-  private static Optional<StatementLine> read(String row, int number, LocalDate day, String merchantId) {
-    if (row.length() < LINE_LENGTH - 1) {
-      throw new IllegalArgumentException("line " + number + ": " + row.length() + " characters, a line has "
+  /** A line cut at its fields' byte positions, each field then read as GBK. */
+  private static Optional<StatementLine> read(byte[] row, int number, LocalDate day, String merchantId) {
+    if (row.length < LINE_LENGTH - 1) {
+      throw new IllegalArgumentException("line " + number + ": " + row.length + " bytes, a line has "
           + (LINE_LENGTH - 1));
     }
     Map<Field, String> fields = new EnumMap<>(Field.class);
     int at = 0;
     for (Field field : Field.values()) {
-      fields.put(field, row.substring(at, at + field.width).strip());
+      fields.put(field, new String(row, at, field.width, GBK).strip());
       at += field.width + 1;
     }
     if (!fields.get(Field.MERCHANT_ID).equals(merchantId)) {

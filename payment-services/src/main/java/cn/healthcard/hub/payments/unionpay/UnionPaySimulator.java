@@ -188,7 +188,7 @@ public final class UnionPaySimulator implements AutoCloseable {
     fields.put("queryId", c.queryId);
     fields.put("traceNo", c.traceNo);
     fields.put("traceTime", UnionPayReconciliationFile.transmitted(c.paidAt));
-    fields.put("settleDate", UnionPayReconciliationFile.settleDate(day(c.paidAt)));
+    fields.put("settleDate", UnionPayReconciliationFile.settleDate(UnionPayChannel.settlementDate(c.paidAt)));
     fields.put("settleAmt", Long.toString(c.amount));
     fields.put("settleCurrencyCode", "156");
     fields.put("accNo", "6216****1234");
@@ -208,7 +208,7 @@ public final class UnionPaySimulator implements AutoCloseable {
     fields.put("queryId", r.queryId());
     fields.put("traceNo", r.traceNo());
     fields.put("traceTime", UnionPayReconciliationFile.transmitted(r.refundedAt()));
-    fields.put("settleDate", UnionPayReconciliationFile.settleDate(day(r.refundedAt())));
+    fields.put("settleDate", UnionPayReconciliationFile.settleDate(UnionPayChannel.settlementDate(r.refundedAt())));
     fields.put("respCode", "00");
     fields.put("respMsg", "成功[0000000]");
     return signed(fields);
@@ -295,7 +295,7 @@ public final class UnionPaySimulator implements AutoCloseable {
       echo.put("queryId", c.queryId);
       echo.put("traceNo", c.traceNo);
       echo.put("traceTime", UnionPayReconciliationFile.transmitted(c.paidAt));
-      echo.put("settleDate", UnionPayReconciliationFile.settleDate(day(c.paidAt)));
+      echo.put("settleDate", UnionPayReconciliationFile.settleDate(UnionPayChannel.settlementDate(c.paidAt)));
       echo.put("txnAmt", Long.toString(c.amount));
       echo.put("txnTime", c.txnTime);
       return ok(echo);
@@ -350,28 +350,27 @@ public final class UnionPaySimulator implements AutoCloseable {
 
   /**
    * The settlement day's file, made at once (UnionPay makes it the next morning): every
-   * consumption paid and refund made on that China calendar day (UnionPay's settlement day ends
-   * at 23:00; the sandbox keeps to calendar days, as the hub's reconciliation asks by day).
+   * consumption paid and refund made in that settlement day (from 23:00 the day before to 23:00).
    */
   private Map<String, String> file(Map<String, String> f, Map<String, String> echo) {
     if (!"76".equals(f.get("txnType")) || !f.getOrDefault("settleDate", "").matches("\\d{4}")) {
       return error(echo, "30", "报文格式错误");
     }
     MonthDay monthDay = MonthDay.parse("--" + f.get("settleDate").substring(0, 2) + "-" + f.get("settleDate").substring(2));
-    LocalDate today = now().toLocalDate();
+    LocalDate today = UnionPayChannel.settlementDate(clock.instant());
     LocalDate day = monthDay.atYear(today.getYear());
     if (day.isAfter(today)) {
       day = day.minusYears(1);
     }
     List<String> lines = new ArrayList<>();
     for (Consumption c : consumptions.values()) {
-      if (c.paid && day(c.paidAt).equals(day)) {
+      if (c.paid && UnionPayChannel.settlementDate(c.paidAt).equals(day)) {
         lines.add(line("S22", c.paidAt, c.amount, c.queryId, c.orderId, "01", "01", fee(c.amount), 'D',
             c.amount - fee(c.amount), 'C', "", ""));
       }
     }
     for (Refund r : refunds.values()) {
-      if (day(r.refundedAt()).equals(day)) {
+      if (UnionPayChannel.settlementDate(r.refundedAt()).equals(day)) {
         lines.add(line("S30", r.refundedAt(), r.amount(), r.queryId(), r.orderId(), "04", "00", fee(r.amount()), 'C',
             r.amount() - fee(r.amount()), 'D', r.original().queryId, r.original().orderId));
       }

@@ -204,6 +204,11 @@ class MedicalInsuranceEndToEndTest {
     assertThat(tooMuch.status()).isEqualTo(RefundStatus.FAILED);
     assertThat(orders.byId(order.id()).orElseThrow().status()).isEqualTo(PaymentStatus.PAID);
     assertThat(sandbox.simulator().refundsOf(order.id())).isEqualTo(1);
+    // what is left, 180.00, is the whole of it: the insurance shares go back with the rest of the cash
+    PaymentRefund rest = payments.refund(Optional.of("HOSP-MI"), order.id(), new NewRefund("MRF-4", new Fen(180_00), null));
+    assertThat(rest.status()).isEqualTo(RefundStatus.REFUNDED);
+    assertThat(orders.byId(order.id()).orElseThrow().status()).isEqualTo(PaymentStatus.REFUNDED);
+    assertThat(sandbox.simulator().refundsOf(order.id())).isEqualTo(2);
 
     PaymentOrder whole = paid(80_00, Mix.INSURANCE_ONLY);
     PaymentRefund all = payments.refund(Optional.of("HOSP-MI"), whole.id(), new NewRefund("MRF-3", new Fen(80_00), null));

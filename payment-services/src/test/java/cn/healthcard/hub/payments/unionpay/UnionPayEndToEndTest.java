@@ -210,9 +210,9 @@ class UnionPayEndToEndTest {
     PaymentOrder first = paid(12_50);
     PaymentOrder second = paid(20_00);
     PaymentRefund refund = payments.refund(Optional.of("HOSP-UP"), second.id(), new NewRefund("URF-REC", new Fen(5_00), null));
-    LocalDate day = first.paidAt().orElseThrow().atOffset(ZoneOffset.ofHours(8)).toLocalDate();
-    Assumptions.assumeTrue(day.equals(refund.refundedAt().orElseThrow().atOffset(ZoneOffset.ofHours(8)).toLocalDate()),
-        "midnight in China passed during the test");
+    LocalDate day = UnionPayChannel.settlementDate(first.paidAt().orElseThrow());
+    Assumptions.assumeTrue(day.equals(UnionPayChannel.settlementDate(refund.refundedAt().orElseThrow())),
+        "UnionPay's day ended (23:00 China) during the test");
 
     var report = job.reconcile("unionpay", day);
 
@@ -225,8 +225,11 @@ class UnionPayEndToEndTest {
     assertThat(back.channelAmountFen()).hasValue(5_00);
     assertThat(back.feeFen()).isEqualTo(3);
     assertThat(report.statementDigest()).startsWith("sha1:");
-    // a day with no file (UnionPay answers 98) is an empty statement
+    // a past day with no file (UnionPay answers 98) is an empty statement; a day whose file
+    // UnionPay has not made yet is not ready (and is asked for again)
     assertThat(job.reconcile("unionpay", LocalDate.now(ZoneOffset.ofHours(8)).minusDays(200)).lines()).isEmpty();
+    assertThatThrownBy(() -> job.reconcile("unionpay", LocalDate.now(ZoneOffset.ofHours(8)).plusDays(1)))
+        .isInstanceOf(cn.healthcard.hub.payments.channel.StatementNotReady.class);
   }
 
   @Test

@@ -51,8 +51,12 @@ class UnionPayReconciliationFileTest {
     refund.put(Field.ORIGINAL_ORDER_ID, "P0123456789abcdef01234567");
     Map<Field, String> cancellation = new EnumMap<>(consumption());
     cancellation.put(Field.TXN_TYPE, "31");
+    // a Chinese name takes two bytes a character in the file's GBK: the widths are bytes
+    refund.put(Field.SUB_MERCHANT_NAME, "沈阳市第一人民医院");
     String first = UnionPayReconciliationFile.line(consumption());
     assertThat(first).hasSize(UnionPayReconciliationFile.LINE_LENGTH);
+    assertThat(UnionPayReconciliationFile.line(refund).getBytes(java.nio.charset.Charset.forName("GBK")))
+        .hasSize(UnionPayReconciliationFile.LINE_LENGTH);
 
     List<StatementLine> lines = UnionPayReconciliationFile.parse(zip(List.of(first,
         UnionPayReconciliationFile.line(refund), UnionPayReconciliationFile.line(cancellation))), DAY, MER);
@@ -74,7 +78,7 @@ class UnionPayReconciliationFileTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("line 2: MERCHANT_FEE has no direction (C or D)");
     assertThatThrownBy(() -> UnionPayReconciliationFile.parse(zip(List.of(good.substring(0, 100))), DAY, MER))
-        .hasMessage("line 1: 100 characters, a line has " + (UnionPayReconciliationFile.LINE_LENGTH - 1));
+        .hasMessage("line 1: 100 bytes, a line has " + (UnionPayReconciliationFile.LINE_LENGTH - 1));
     Map<Field, String> letters = new EnumMap<>(consumption());
     letters.put(Field.AMOUNT, "00000000012A");
     assertThatThrownBy(() -> UnionPayReconciliationFile.parse(zip(List.of(UnionPayReconciliationFile.line(letters))), DAY, MER))
