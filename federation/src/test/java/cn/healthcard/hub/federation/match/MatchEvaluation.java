@@ -46,25 +46,7 @@ public final class MatchEvaluation {
   }
 
   static Set<String> keys(Person p) {
-    Set<String> keys = new HashSet<>();
-    String family = Pinyin.compact(Pinyin.ofFamily(p.family() == null ? "" : p.family()));
-    String given = Pinyin.compact(Pinyin.of(p.given() == null ? "" : p.given()));
-    if (!family.isEmpty() && p.birthDate() != null) {
-      keys.add("fy:" + family + ":" + p.birthDate().getYear());
-    }
-    if (!given.isEmpty() && p.birthDate() != null) {
-      keys.add("gd:" + given + ":" + p.birthDate());
-    }
-    if (!(family + given).isEmpty()) {
-      keys.add("n:" + family + given);
-    }
-    if (!p.phoneDigits().isEmpty()) {
-      keys.add("t:" + p.phoneDigits());
-    }
-    if (p.identityNumber() != null && !p.identityNumber().isBlank()) {
-      keys.add("i:" + p.identityNumber());
-    }
-    return keys;
+    return cn.healthcard.hub.federation.index.IndexKeys.of(p);
   }
 
   /** The best candidate at or above the grade, if any. */

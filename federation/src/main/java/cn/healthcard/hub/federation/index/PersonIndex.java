@@ -1,0 +1,39 @@
+package cn.healthcard.hub.federation.index;
+
+import cn.healthcard.hub.federation.match.Person;
+import java.util.List;
+
+/**
+ * Where PDQm and {@code $match} find their candidates: every person the hub knows, indexed by the
+ * keys a misspelt, mis-dated or half-filled query still shares with the right record (the sound
+ * of the family name with the birth year, of the given name with the birth date, of the whole
+ * name; phone; identity and card numbers), with how many people share each name's sound (a rare
+ * name agreeing is stronger evidence).
+ */
+public interface PersonIndex {
+
+  /** What a candidate search found: the candidates, and how many indexed people share the query's name sound. */
+  record Candidates(List<Person> people, long sameNameSound, long indexed) {
+    public Candidates {
+      people = List.copyOf(people);
+    }
+  }
+
+  /**
+   * Indexes (or re-indexes) people; a person is kept at the highest version given (an older write
+   * arriving late changes nothing).
+   *
+   * @param versions each person's version (the Patient's), in the order of {@code people}
+   */
+  void put(List<Person> people, List<Long> versions);
+
+  /** Removes a person at this version or later. */
+  void remove(String id, long version);
+
+  Candidates candidates(Person query, int max);
+
+  /** Makes what was put visible to searches (tests, the end of a rebuild). */
+  void refresh();
+
+  long count();
+}
