@@ -1,6 +1,6 @@
 package cn.healthcard.hub.federation.match;
 
-import cn.healthcard.hub.federation.names.Pinyin;
+import cn.healthcard.hub.federation.index.IndexKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,7 +36,7 @@ public final class MatchEvaluation {
 
   public MatchEvaluation(List<Person> residents) {
     for (Person p : residents) {
-      for (String key : keys(p)) {
+      for (String key : IndexKeys.of(p)) {
         index.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
       }
     }
@@ -45,14 +45,10 @@ public final class MatchEvaluation {
     matcher = new PersonMatcher(name -> Math.max(1, index.getOrDefault("n:" + name, List.of()).size()) / (double) size);
   }
 
-  static Set<String> keys(Person p) {
-    return cn.healthcard.hub.federation.index.IndexKeys.of(p);
-  }
-
   /** The best candidate at or above the grade, if any. */
   public Optional<Match> best(Person query, MatchGrade atLeast) {
     Set<Person> candidates = new HashSet<>();
-    for (String key : keys(query)) {
+    for (String key : IndexKeys.of(query)) {
       candidates.addAll(index.getOrDefault(key, List.of()));
     }
     return candidates.stream().map(c -> matcher.score(query, c))

@@ -84,10 +84,7 @@ public class PaymentsConfig {
   @Bean(destroyMethod = "close")
   @ConditionalOnProperty(prefix = "hub.payments", name = "sandbox", havingValue = "true", matchIfMissing = true)
   public WechatPaySandbox wechatPaySandbox(PaymentsProperties payments, HubProperties hub) throws IOException {
-    if (hub.security().enabled() && payments.wechatpay().configured()) {
-      throw new IllegalStateException("hub.payments.sandbox is on while a real WeChat Pay merchant is configured"
-          + " and security is on: turn the sandbox off (hub.payments.sandbox=false) to take real payments");
-    }
+    refuseSandboxBeside(hub, payments.wechatpay().configured(), "a real WeChat Pay merchant");
     WechatPaySandbox sandbox = WechatPaySandbox.start("http://127.0.0.1/payments/notify/wechatpay",
         WechatPaySimulator.SANDBOX_RETRIES, Clock.systemUTC());
     log.info("Payments sandbox: WeChat Pay simulator at {} (keys made for this run; no real money moves)",
@@ -99,10 +96,7 @@ public class PaymentsConfig {
   @Bean(destroyMethod = "close")
   @ConditionalOnProperty(prefix = "hub.payments", name = "sandbox", havingValue = "true", matchIfMissing = true)
   public AlipaySandbox alipaySandbox(PaymentsProperties payments, HubProperties hub) throws IOException {
-    if (hub.security().enabled() && payments.alipay().configured()) {
-      throw new IllegalStateException("hub.payments.sandbox is on while a real Alipay application is configured"
-          + " and security is on: turn the sandbox off (hub.payments.sandbox=false) to take real payments");
-    }
+    refuseSandboxBeside(hub, payments.alipay().configured(), "a real Alipay application");
     AlipaySandbox sandbox = AlipaySandbox.start("http://127.0.0.1/payments/notify/alipay", AlipaySandbox.SANDBOX_RETRIES,
         Clock.systemUTC());
     log.info("Payments sandbox: Alipay simulator at {} (keys made for this run; no real money moves)",
@@ -114,10 +108,7 @@ public class PaymentsConfig {
   @Bean(destroyMethod = "close")
   @ConditionalOnProperty(prefix = "hub.payments", name = "sandbox", havingValue = "true", matchIfMissing = true)
   public UnionPaySandbox unionPaySandbox(PaymentsProperties payments, HubProperties hub) throws IOException {
-    if (hub.security().enabled() && payments.unionpay().configured()) {
-      throw new IllegalStateException("hub.payments.sandbox is on while a real UnionPay merchant is configured"
-          + " and security is on: turn the sandbox off (hub.payments.sandbox=false) to take real payments");
-    }
+    refuseSandboxBeside(hub, payments.unionpay().configured(), "a real UnionPay merchant");
     UnionPaySandbox sandbox = UnionPaySandbox.start("http://127.0.0.1/payments/notify/unionpay",
         UnionPaySandbox.SANDBOX_RETRIES, Clock.systemUTC());
     log.info("Payments sandbox: UnionPay simulator at {} (certificates made for this run; no real money moves)",
@@ -129,15 +120,20 @@ public class PaymentsConfig {
   @Bean(destroyMethod = "close")
   @ConditionalOnProperty(prefix = "hub.payments", name = "sandbox", havingValue = "true", matchIfMissing = true)
   public MedicalInsuranceSandbox medicalInsuranceSandbox(PaymentsProperties payments, HubProperties hub) throws IOException {
-    if (hub.security().enabled() && payments.medicalInsurance().configured()) {
-      throw new IllegalStateException("hub.payments.sandbox is on while a real medical-insurance platform is configured"
-          + " and security is on: turn the sandbox off (hub.payments.sandbox=false) to take real payments");
-    }
+    refuseSandboxBeside(hub, payments.medicalInsurance().configured(), "a real medical-insurance platform");
     MedicalInsuranceSandbox sandbox = MedicalInsuranceSandbox.start("http://127.0.0.1/payments/notify/medical-insurance",
         MedicalInsuranceSandbox.SANDBOX_RETRIES, Clock.systemUTC());
     log.info("Payments sandbox: medical-insurance simulator at {} (keys made for this run; no real money moves)",
         sandbox.settings().gatewayUrl());
     return sandbox;
+  }
+
+  /** With security on, the sandbox and a real channel never run side by side: real payments need the sandbox off. */
+  private static void refuseSandboxBeside(HubProperties hub, boolean realChannelConfigured, String realChannel) {
+    if (hub.security().enabled() && realChannelConfigured) {
+      throw new IllegalStateException("hub.payments.sandbox is on while " + realChannel + " is configured"
+          + " and security is on: turn the sandbox off (hub.payments.sandbox=false) to take real payments");
+    }
   }
 
   @Bean

@@ -450,5 +450,6 @@ class PaymentsIT extends HubIntegrationTest {
     assertThat(forgedForm.body()).isEqualTo("failure");
     // the sandbox's payer is a hospital's tool, not anyone's
     assertThat(postAs(null, "/sandbox/payments/wechatpay/ORD-1/pay", "").statusCode()).isEqualTo(401);
+    assertThat(postAs(null, "/sandbox/payments/medical-insurance/authorizations", "").statusCode()).isEqualTo(401);
   }
 }

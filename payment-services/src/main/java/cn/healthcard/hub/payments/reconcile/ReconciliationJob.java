@@ -13,7 +13,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -37,7 +36,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ReconciliationJob {
 
   private static final Logger log = LoggerFactory.getLogger(ReconciliationJob.class);
-  private static final ZoneOffset CHINA = ZoneOffset.ofHours(8);
   private static final int PROGRESS_EVERY = 10_000;
 
   private final Payments payments;

@@ -476,10 +476,6 @@ public final class UnionPaySimulator implements AutoCloseable {
     return LocalDateTime.now(clock.withZone(CHINA));
   }
 
-  private static LocalDate day(Instant at) {
-    return at.atOffset(CHINA).toLocalDate();
-  }
-
   private static Optional<LocalDateTime> time(String text) {
     try {
       return Optional.of(LocalDateTime.parse(text == null ? "" : text, TXN_TIME));
