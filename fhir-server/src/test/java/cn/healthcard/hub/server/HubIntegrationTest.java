@@ -88,6 +88,8 @@ public abstract class HubIntegrationTest {
     registry.add("hub.cards.national.national-key-id", NATIONAL::keyId);
     registry.add("hub.cards.national.public-key", () -> Sm2.encodePublicKey(NATIONAL.publicKey()));
     registry.add("hub.cards.national.poll-interval", () -> "200ms");
+    // one clock here: a rebuild removes everything it did not index again
+    registry.add("hub.federation.person-index.clock-margin", () -> "0s");
   }
 
   @LocalServerPort protected int port;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +37,12 @@ public final class ElasticsearchPersonIndex implements PersonIndex {
     this.index = index;
   }
 
-  /** Creates the index with its mapping when it does not exist yet. */
-  public void create() {
+  @Override
+  public boolean create() {
     try {
       // the client answers a HEAD's 404 as a response, not as an error
       if (client.performRequest(new Request("HEAD", "/" + index)).getStatusLine().getStatusCode() == 200) {
-        return;
+        return false;
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -53,17 +54,60 @@ public final class ElasticsearchPersonIndex implements PersonIndex {
       properties.putObject(keyword).put("type", "keyword");
     }
     properties.putObject("birthDate").put("type", "date");
+    properties.putObject("indexedAt").put("type", "date").put("format", "epoch_millis");
     Request request = new Request("PUT", "/" + index);
     request.setJsonEntity(body.toString());
     try {
       client.performRequest(request);
+      return true;
     } catch (ResponseException e) {
       // another instance created it first
       if (!e.getMessage().contains("resource_already_exists_exception")) {
-        throw new UncheckedIOException(e);
+        throw refused("PUT", "/" + index, e);
       }
+      return false;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public long removeIndexedBefore(Instant instant) {
+    // no _delete_by_query: it lives in the reindex module, which a minimal node (the integ-test
+    // distribution the hub starts locally) does not have. Each removal is conditional on the
+    // document being the one found, so a person written again meanwhile stays.
+    long removed = 0;
+    while (true) {
+      refresh();
+      ObjectNode body = JSON.createObjectNode().put("size", 1_000).put("seq_no_primary_term", true)
+          .put("_source", false).put("track_total_hits", false);
+      body.putObject("query").putObject("range").putObject("indexedAt").put("lt", instant.toEpochMilli());
+      JsonNode hits = send("POST", "/" + index + "/_search", body.toString(), "application/json").path("hits").path("hits");
+      if (hits.isEmpty()) {
+        return removed;
+      }
+      StringBuilder bulk = new StringBuilder();
+      for (JsonNode hit : hits) {
+        ObjectNode action = JSON.createObjectNode();
+        action.putObject("delete").put("_index", index).put("_id", hit.path("_id").asText())
+            .put("if_seq_no", hit.path("_seq_no").asLong()).put("if_primary_term", hit.path("_primary_term").asLong());
+        bulk.append(action).append('\n');
+      }
+      JsonNode answer = send("POST", "/_bulk", bulk.toString(), "application/x-ndjson");
+      long before = removed;
+      for (JsonNode item : answer.path("items")) {
+        int status = item.path("delete").path("status").asInt();
+        if (status == 200) {
+          removed++;
+        } else if (status != 404 && status != 409) {
+          throw new IllegalStateException("the person index refused a removal (" + item.path("delete").path("error").path("type").asText() + ")");
+        }
+      }
+      if (removed == before) {
+        // everything found was written again meanwhile: it is no longer older than the instant
+        // once refreshed, but do not spin on it
+        return removed;
+      }
     }
   }
 
@@ -72,13 +116,14 @@ public final class ElasticsearchPersonIndex implements PersonIndex {
     if (people.isEmpty()) {
       return;
     }
+    long now = System.currentTimeMillis();
     StringBuilder bulk = new StringBuilder(people.size() * 400);
     for (int i = 0; i < people.size(); i++) {
       Person p = people.get(i);
       ObjectNode action = JSON.createObjectNode();
       action.putObject("index").put("_index", index).put("_id", p.id()).put("version", versions.get(i))
           .put("version_type", "external_gte");
-      bulk.append(action).append('\n').append(document(p)).append('\n');
+      bulk.append(action).append('\n').append(document(p).put("indexedAt", now)).append('\n');
     }
     JsonNode answer = send("POST", "/_bulk", bulk.toString(), "application/x-ndjson");
     if (answer.path("errors").asBoolean(false)) {
@@ -101,7 +146,7 @@ public final class ElasticsearchPersonIndex implements PersonIndex {
     } catch (ResponseException e) {
       int status = e.getResponse().getStatusLine().getStatusCode();
       if (status != 404 && status != 409) {
-        throw new UncheckedIOException(e);
+        throw refused("DELETE", "/" + index + "/_doc", e);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -189,8 +234,33 @@ public final class ElasticsearchPersonIndex implements PersonIndex {
     try {
       Response response = client.performRequest(request);
       return JSON.readTree(response.getEntity().getContent());
+    } catch (ResponseException e) {
+      throw refused(method, path, e);
     } catch (IOException e) {
       throw new UncheckedIOException("the person index did not answer " + method + " " + path, e);
     }
+  }
+
+  /**
+   * Elasticsearch's refusal as its status and error type: its reason may quote the document or
+   * query (names, numbers), so it is left out.
+   */
+  private static UncheckedIOException refused(String method, String path, ResponseException e) {
+    String type = "";
+    // the client has read the body into the exception's message, after its status line
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    int body = message.indexOf('{');
+    if (body >= 0) {
+      try {
+        JsonNode error = JSON.readTree(message.substring(body)).path("error");
+        type = error.isTextual() ? "" : error.path("type").asText("");
+        String cause = error.path("caused_by").path("type").asText("");
+        type = cause.isEmpty() || cause.equals(type) ? type : type + ", caused by " + cause;
+      } catch (IOException | RuntimeException ignored) {
+        // the status alone then
+      }
+    }
+    return new UncheckedIOException("the person index answered " + e.getResponse().getStatusLine().getStatusCode()
+        + (type.isEmpty() ? "" : " (" + type + ")") + " to " + method + " " + path, new IOException(e.getClass().getSimpleName()));
   }
 }

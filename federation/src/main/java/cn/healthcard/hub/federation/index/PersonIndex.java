@@ -1,6 +1,7 @@
 package cn.healthcard.hub.federation.index;
 
 import cn.healthcard.hub.federation.match.Person;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -20,6 +21,13 @@ public interface PersonIndex {
   }
 
   /**
+   * Makes the index when it does not exist yet (any instance may call it; the first one makes it).
+   *
+   * @return true when this call made it (an empty index: the repository's Patients are not in it yet)
+   */
+  boolean create();
+
+  /**
    * Indexes (or re-indexes) people; a person is kept at the highest version given (an older write
    * arriving late changes nothing).
    *
@@ -29,6 +37,14 @@ public interface PersonIndex {
 
   /** Removes a person at this version or later. */
   void remove(String id, long version);
+
+  /**
+   * Removes every person last indexed before this instant: after a full rebuild that started then,
+   * those are the people the repository no longer holds (a deletion whose change was lost).
+   *
+   * @return how many were removed
+   */
+  long removeIndexedBefore(Instant instant);
 
   Candidates candidates(Person query, int max);
 

@@ -26,7 +26,7 @@ public final class PersonMatching {
   public List<Match> match(Person query, int count, boolean onlyCertain) {
     PersonIndex.Candidates found = index.candidates(query, CANDIDATES);
     String sound = IndexKeys.sound(query);
-    double share = Math.max(1, found.sameNameSound()) / (double) Math.max(1, found.indexed());
+    double share = PersonMatcher.share(found.sameNameSound(), found.indexed());
     PersonMatcher matcher = new PersonMatcher(name -> name.equals(sound) ? share : PersonMatcher.ORDINARY.of(name));
     MatchGrade least = onlyCertain ? MatchGrade.CERTAIN : MatchGrade.POSSIBLE;
     return found.people().stream().map(candidate -> matcher.score(query, candidate))

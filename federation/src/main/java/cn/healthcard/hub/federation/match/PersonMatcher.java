@@ -49,6 +49,22 @@ public final class PersonMatcher {
   static final double ORDINARY_SHARE = 0.9 / 512;
   public static final NameShare ORDINARY = name -> ORDINARY_SHARE;
 
+  /**
+   * How many people the name statistics must cover before they are believed over the ordinary
+   * share: in a small index (a new hub, a test) one person in three hundred sharing a name says
+   * little about how common it is, and would make every name look common.
+   */
+  static final double PRIOR_PEOPLE = 10_000;
+
+  /**
+   * The share of other people whose name sounds like the query's (the chance that someone else
+   * agrees on it), estimated from the index: {@code sameSound} of {@code indexed} people, one of
+   * whom is the candidate itself, leaning on the ordinary share while the index is small.
+   */
+  public static double share(long sameSound, long indexed) {
+    return (Math.max(0, sameSound - 1) + PRIOR_PEOPLE * ORDINARY_SHARE) / (Math.max(0, indexed - 1) + PRIOR_PEOPLE);
+  }
+
   private final NameShare shares;
 
   public PersonMatcher() {

@@ -42,7 +42,7 @@ public final class MatchEvaluation {
     }
     int size = residents.size();
     // how common a name is: the people indexed under its sound
-    matcher = new PersonMatcher(name -> Math.max(1, index.getOrDefault("n:" + name, List.of()).size()) / (double) size);
+    matcher = new PersonMatcher(name -> PersonMatcher.share(index.getOrDefault("n:" + name, List.of()).size(), size));
   }
 
   /** The best candidate at or above the grade, if any. */

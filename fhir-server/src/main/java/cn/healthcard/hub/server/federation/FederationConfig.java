@@ -1,32 +1,50 @@
 package cn.healthcard.hub.server.federation;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import cn.healthcard.hub.federation.fhir.PixmOperation;
+import cn.healthcard.hub.federation.index.ElasticsearchPersonIndex;
+import cn.healthcard.hub.federation.index.PatientSource;
+import cn.healthcard.hub.federation.index.PersonIndex;
+import cn.healthcard.hub.federation.index.PersonIndexOutbox;
+import cn.healthcard.hub.federation.index.PersonIndexRebuild;
+import cn.healthcard.hub.federation.index.PersonIndexUpdater;
+import cn.healthcard.hub.federation.index.PersonMatching;
+import cn.healthcard.hub.federation.pdqm.PatientMatchOperation;
 import cn.healthcard.hub.federation.pixm.CrossReference;
+import cn.healthcard.hub.routes.personindex.PersonIndexRoutes;
 import cn.healthcard.hub.security.Caller;
 import cn.healthcard.hub.security.Role;
 import cn.healthcard.hub.security.fhir.HubConsentService;
 import cn.healthcard.hub.security.fhir.RequestCallers;
+import cn.healthcard.hub.server.repository.HubSchema;
 import java.util.Optional;
+import javax.sql.DataSource;
+import org.apache.camel.ProducerTemplate;
+import org.elasticsearch.client.RestClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Finding a person: the IHE PIXm query on the repository's Patients. */
+/**
+ * Finding a person: the IHE PIXm query on the repository's Patients; with Elasticsearch, the
+ * person index (fed from every Patient write through its outbox and Artemis) and PDQm's
+ * {@code $match} on it.
+ */
 @Configuration(proxyBeanMethods = false)
 public class FederationConfig {
 
   /**
-   * PIXm answers where a person was treated: a hospital or clinician is told about the patients
-   * its institution treats (the consent rules of every read), a peer hub and an operator about
-   * anyone (audited, and shown in the person's access log). Without security, everyone.
+   * Who is told about a person: a hospital or clinician about the patients its institution treats
+   * (the consent rules of every read), a peer hub and an operator about anyone (audited, and shown
+   * in the person's access log). Without security, everyone.
    */
   @Bean
-  public SmartInitializingSingleton pixmOperation(RestfulServer server, DaoRegistry daos,
-      ObjectProvider<HubConsentService> consents) {
-    PixmOperation.Disclosure disclosure = (request, patientId) -> {
+  public PixmOperation.Disclosure personDisclosure(ObjectProvider<HubConsentService> consents) {
+    return (request, patientId) -> {
       HubConsentService consent = consents.getIfAvailable();
       Optional<Caller> caller = RequestCallers.of(request);
       if (consent == null || caller.isEmpty()) {
@@ -35,6 +53,65 @@ public class FederationConfig {
       Caller c = caller.get();
       return c.has(Role.PEER_HUB) || c.has(Role.OPERATOR) || consent.mayAccessPatient(c, patientId);
     };
+  }
+
+  @Bean
+  public SmartInitializingSingleton pixmOperation(RestfulServer server, DaoRegistry daos,
+      PixmOperation.Disclosure disclosure) {
     return () -> server.registerProvider(new PixmOperation(new CrossReference(new FhirPersonIdentifiers(daos)), disclosure));
+  }
+
+  @Bean
+  public PatientSource patientSource(DaoRegistry daos, DataSource dataSource) {
+    return new FhirPatientSource(daos, dataSource);
+  }
+
+  /** The person index and what feeds it; off with Elasticsearch. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(name = "hub.elasticsearch.enabled", havingValue = "true", matchIfMissing = true)
+  static class PersonIndexConfig {
+
+    @Bean
+    public PersonIndex personIndex(RestClient elasticsearch, FederationProperties federation) {
+      return new ElasticsearchPersonIndex(elasticsearch, federation.personIndex().name());
+    }
+
+    @Bean
+    public PersonIndexOutbox personIndexOutbox(DataSource dataSource, HubSchema schema) {
+      return new PersonIndexOutbox(dataSource);
+    }
+
+    @Bean
+    public PatientWritesToPersonIndex patientWritesToPersonIndex(IInterceptorService interceptors,
+        DataSource dataSource, HubSchema schema, ProducerTemplate producer) {
+      PatientWritesToPersonIndex feed = new PatientWritesToPersonIndex(dataSource, producer);
+      interceptors.registerInterceptor(feed);
+      return feed;
+    }
+
+    @Bean
+    public PersonIndexRebuild personIndexRebuild(PersonIndex index, PatientSource patients,
+        FederationProperties federation) {
+      return new PersonIndexRebuild(index, patients, federation.personIndex().clockMargin());
+    }
+
+    @Bean
+    public PersonIndexUpdater personIndexUpdater(DataSource dataSource, HubSchema schema, PersonIndex index,
+        PatientSource patients, PersonIndexRebuild rebuild, FederationProperties federation) {
+      // an index made now lacks the Patients written before it existed
+      return new PersonIndexUpdater(dataSource, index, patients, federation.personIndex().batch(), rebuild::start);
+    }
+
+    @Bean
+    public PersonIndexRoutes personIndexRoutes(PersonIndexUpdater updater, FederationProperties federation) {
+      return new PersonIndexRoutes(updater::drain, federation.personIndex().consumers(),
+          federation.personIndex().sweep());
+    }
+
+    @Bean
+    public SmartInitializingSingleton patientMatchOperation(RestfulServer server, PersonIndex index,
+        PatientSource patients, PixmOperation.Disclosure disclosure) {
+      return () -> server.registerProvider(new PatientMatchOperation(new PersonMatching(index), patients, disclosure));
+    }
   }
 }

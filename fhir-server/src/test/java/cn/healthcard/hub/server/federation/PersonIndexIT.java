@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.healthcard.hub.federation.index.ElasticsearchPersonIndex;
 import cn.healthcard.hub.federation.index.PersonMatching;
 import cn.healthcard.hub.federation.match.Match;
+import cn.healthcard.hub.federation.match.MatchEvaluation;
 import cn.healthcard.hub.federation.match.MatchGrade;
 import cn.healthcard.hub.federation.match.Person;
 import cn.healthcard.hub.federation.match.SyntheticPopulation;
@@ -68,11 +69,15 @@ class PersonIndexIT extends HubIntegrationTest {
     assertThat(index.count()).isEqualTo(5_000);
 
     PersonMatching matching = new PersonMatching(index);
+    MatchEvaluation inMemory = new MatchEvaluation(residents);
     int right = 0;
     int wrong = 0;
+    int rightInMemory = 0;
+    int wrongInMemory = 0;
     for (int i = 0; i < 500; i++) {
       Person resident = residents.get(i * 10);
-      List<Match> found = matching.match(population.query(resident), 3, false);
+      Person query = population.query(resident);
+      List<Match> found = matching.match(query, 3, false);
       if (!found.isEmpty() && found.get(0).grade().ordinal() <= MatchGrade.PROBABLE.ordinal()) {
         if (found.get(0).candidate().id().equals(resident.id())) {
           right++;
@@ -80,10 +85,18 @@ class PersonIndexIT extends HubIntegrationTest {
           wrong++;
         }
       }
+      java.util.Optional<Match> best = inMemory.best(query, MatchGrade.PROBABLE);
+      if (best.isPresent()) {
+        if (best.get().candidate().id().equals(resident.id())) {
+          rightInMemory++;
+        } else {
+          wrongInMemory++;
+        }
+      }
     }
-    // the same population and queries in memory (MatchEvaluation): 468 right, 0 wrong
-    assertThat(wrong).isZero();
-    assertThat(right).isEqualTo(468);
+    // the index answers as the evaluation in memory does over every resident
+    assertThat(right).isEqualTo(rightInMemory).isGreaterThanOrEqualTo(450);
+    assertThat(wrong).isEqualTo(wrongInMemory).isZero();
 
     Person someone = residents.get(0);
     List<Match> certain = matching.match(new Person(null, null, null, null, null, someone.identityNumber(), null, null, null),

@@ -31,7 +31,7 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
       "$everything", "$merge", "$hapi.fhir.undo-merge", "$transfer-out", "$cancel-record",
       "$enrol-chronic-care", "$follow-ups-due", "$immunization-forecast", "$validate",
       "$card-status", "$create-payment", "$payment-status", "$close-payment",
-      "$refund-payment", "$ihe-pix");
+      "$refund-payment", "$ihe-pix", "$match");
 
   /** The card platform's operations for issuers. */
   static final List<String> CARD_ISSUER_OPERATIONS = List.of(
@@ -133,11 +133,13 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     operationEverywhere(rules, "clinician", "$everything");
     operationEverywhere(rules, "clinician", "$immunization-forecast");
     operationEverywhere(rules, "clinician", "$ihe-pix");
+    operationEverywhere(rules, "clinician", "$match");
   }
 
   /** Another province's hub: finding a person (the records it reads are narrowed like a clinician's). */
   private static void peerHub(RuleBuilder rules) {
     operationEverywhere(rules, "peer-hub", "$ihe-pix");
+    operationEverywhere(rules, "peer-hub", "$match");
   }
 
   private static void publicHealth(RuleBuilder rules, Caller caller) {
@@ -183,7 +185,7 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     for (String operation : List.of("$verify-chain", "$access-log", "$restrict-access", "$lift-restriction",
         "$restrictions", "$review",
         "$card-production-batch", "$card-statistics", "$card-status", "$card-event", "$reconcile-payments",
-        "$ihe-pix")) {
+        "$ihe-pix", "$match")) {
       operationEverywhere(rules, "operator", operation);
     }
     for (String type : ResourceGroups.DIRECTORY) {
