@@ -79,6 +79,11 @@ public final class HubProcess implements AutoCloseable {
     return "http://localhost:" + port + "/fhir";
   }
 
+  /** The port of the Elasticsearch node the hub starts. */
+  public int elasticsearchPort() {
+    return elasticsearchPort;
+  }
+
   public int mllpPort() {
     return mllpPort;
   }

@@ -71,8 +71,8 @@ public final class PatientMatchOperation {
     boolean onlyCertain = onlyCertainMatches != null && Boolean.TRUE.equals(onlyCertainMatches.getValue());
     Person query = PatientToPerson.query(patient);
     if (!enough(query)) {
-      OperationOutcome outcome = outcome("Patient", "too little to match on: give a name with a birth date,"
-          + " or an identity or card number, or a phone number");
+      OperationOutcome outcome = outcome("Patient", "too little to match on: give an identity or card number, a phone"
+          + " number, or a name with a birth date, gender or address");
       throw new UnprocessableEntityException("too little to match on", outcome);
     }
 
@@ -130,10 +130,14 @@ public final class PatientMatchOperation {
     }
   }
 
-  /** What a match needs: a name with a birth date, or a number that identifies. */
+  /**
+   * What a match needs: an identity or card number, a phone number, or a name with something else
+   * (birth date, gender or county): a name alone is shared by too many to weigh.
+   */
   private static boolean enough(Person query) {
     boolean named = query.family() != null || query.given() != null;
-    return (named && query.birthDate() != null) || query.identityNumber() != null || query.cardNumber() != null
+    boolean more = query.birthDate() != null || query.gender() != null || query.county() != null;
+    return (named && more) || query.identityNumber() != null || query.cardNumber() != null
         || !query.phoneDigits().isEmpty();
   }
 

@@ -61,6 +61,14 @@ public class FederationConfig {
     return () -> server.registerProvider(new PixmOperation(new CrossReference(new FhirPersonIdentifiers(daos)), disclosure));
   }
 
+  /** PDQm's Patient search (ITI-78) is the repository's own, with its one extra parameter. */
+  @Bean
+  @org.springframework.core.annotation.Order(org.springframework.core.Ordered.LOWEST_PRECEDENCE)
+  public org.springframework.context.ApplicationListener<org.springframework.context.event.ContextRefreshedEvent>
+      pdqmSearchParameters(DaoRegistry daos, ca.uhn.fhir.rest.server.util.ISearchParamRegistry registry) {
+    return event -> PdqmSearchParameters.install(daos, registry);
+  }
+
   @Bean
   public PatientSource patientSource(DaoRegistry daos, DataSource dataSource) {
     return new FhirPatientSource(daos, dataSource);

@@ -136,8 +136,12 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     operationEverywhere(rules, "clinician", "$match");
   }
 
-  /** Another province's hub: finding a person (the records it reads are narrowed like a clinician's). */
+  /**
+   * Another province's hub: finding a person (PIXm, PDQm's search and {@code $match}: demographics
+   * of anyone, audited and shown in the person's access log).
+   */
   private static void peerHub(RuleBuilder rules) {
+    rules.allow("peer-hub").read().resourcesOfType("Patient").withAnyId();
     operationEverywhere(rules, "peer-hub", "$ihe-pix");
     operationEverywhere(rules, "peer-hub", "$match");
   }

@@ -157,6 +157,10 @@ public final class HubConsentService implements IConsentService {
         && care.treats(caller.institution(), patientId, clock.instant().minus(CareRelationships.WINDOW))) {
       return true;
     }
+    if (caller.has(Role.PEER_HUB) && "Patient".equals(type)) {
+      // another province finds people by their demographics (PDQm, PIXm); their records stay narrowed
+      return true;
+    }
     if (caller.has(Role.PUBLIC_HEALTH) && ResourceGroups.PUBLIC_HEALTH.contains(type)) {
       if (caller.division() == null) {
         return true;
