@@ -38,6 +38,14 @@ public abstract class HubIntegrationTest {
   protected static final int MLLP_PORT;
   protected static final int HTTPS_PORT;
   protected static final int MLLP_TLS_PORT;
+  /**
+   * Peer hubs of federated reads (FederationIT starts them): another hub from the jar as province
+   * 21, one that never answers (32) and one that answers with another person's record (33). This
+   * hub is province 11's.
+   */
+  protected static final int PEER_21_PORT;
+  protected static final int PEER_32_PORT;
+  protected static final int PEER_33_PORT;
   /** The hub's TLS server identity (files) and the client side of TLS. */
   protected static final TlsMaterial TLS;
   /** The national card registry, simulated on loopback; it trusts the province once told. */
@@ -63,12 +71,21 @@ public abstract class HubIntegrationTest {
       try (ServerSocket socket = new ServerSocket(0)) {
         MLLP_TLS_PORT = socket.getLocalPort();
       }
+      PEER_21_PORT = freePort();
+      PEER_32_PORT = freePort();
+      PEER_33_PORT = freePort();
       TLS = TlsMaterial.create(DATA_DIR.resolveSibling(DATA_DIR.getFileName() + "-tls"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   @DynamicPropertySource
@@ -90,6 +107,12 @@ public abstract class HubIntegrationTest {
     registry.add("hub.cards.national.poll-interval", () -> "200ms");
     // one clock here: a rebuild removes everything it did not index again
     registry.add("hub.federation.person-index.clock-margin", () -> "0s");
+    registry.add("hub.federation.client-id", () -> "hub-11");
+    registry.add("hub.federation.peers.21.url", () -> "http://127.0.0.1:" + PEER_21_PORT + "/fhir");
+    registry.add("hub.federation.peers.21.timeout", () -> "20s");
+    registry.add("hub.federation.peers.32.url", () -> "http://127.0.0.1:" + PEER_32_PORT + "/fhir");
+    registry.add("hub.federation.peers.32.timeout", () -> "2s");
+    registry.add("hub.federation.peers.33.url", () -> "http://127.0.0.1:" + PEER_33_PORT + "/fhir");
   }
 
   @LocalServerPort protected int port;

@@ -19,7 +19,24 @@ import cn.healthcard.hub.security.Role;
 import cn.healthcard.hub.security.fhir.HubConsentService;
 import cn.healthcard.hub.security.fhir.RequestCallers;
 import cn.healthcard.hub.server.repository.HubSchema;
+import ca.uhn.fhir.context.FhirContext;
+import cn.healthcard.hub.federation.peer.ClientAssertions;
+import cn.healthcard.hub.federation.peer.FederatedRead;
+import cn.healthcard.hub.federation.peer.PeerClient;
+import cn.healthcard.hub.federation.peer.PeerHub;
+import cn.healthcard.hub.server.HubProperties;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.camel.ProducerTemplate;
 import org.elasticsearch.client.RestClient;
@@ -67,6 +84,54 @@ public class FederationConfig {
   public org.springframework.context.ApplicationListener<org.springframework.context.event.ContextRefreshedEvent>
       pdqmSearchParameters(DaoRegistry daos, ca.uhn.fhir.rest.server.util.ISearchParamRegistry registry) {
     return event -> PdqmSearchParameters.install(daos, registry);
+  }
+
+  /** This hub's key towards its peers: the one configured, else one made at first start. */
+  @Bean
+  public ClientAssertions federationAssertions(FederationProperties federation, HubProperties hub) throws IOException {
+    Path file = federation.key() != null ? federation.key() : hub.dataDir().resolve("federation").resolve("hub-key.jwk.json");
+    return new ClientAssertions(FederationKey.load(file), Clock.systemUTC());
+  }
+
+  @Bean(destroyMethod = "shutdownNow")
+  public ExecutorService federationPeers() {
+    AtomicInteger threads = new AtomicInteger();
+    return Executors.newFixedThreadPool(8, task -> {
+      Thread thread = new Thread(task, "federation-peer-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  @Bean
+  public FederatedRead federatedRead(FederationProperties federation, ClientAssertions assertions,
+      ExecutorService federationPeers, FhirContext fhir) {
+    List<PeerHub> peers = new ArrayList<>();
+    for (Map.Entry<String, FederationProperties.Peer> entry : new TreeMap<>(federation.peers()).entrySet()) {
+      FederationProperties.Peer peer = entry.getValue();
+      String code = entry.getKey();
+      if (peer.url() == null || peer.url().isBlank()) {
+        throw new IllegalStateException("hub.federation.peers." + code + ".url is required");
+      }
+      String clientId = peer.clientId() != null ? peer.clientId() : federation.clientId();
+      if (clientId == null || clientId.isBlank()) {
+        throw new IllegalStateException("hub.federation.client-id (or hub.federation.peers." + code
+            + ".client-id) is required: the client id this hub is registered under at its peers");
+      }
+      String base = peer.url().replaceAll("/+$", "");
+      String tokenUrl = peer.tokenUrl() != null ? peer.tokenUrl() : base.replaceAll("/fhir$", "") + "/oauth2/token";
+      peers.add(new PeerHub(code, base, tokenUrl, clientId, peer.timeout() != null ? peer.timeout() : federation.timeout()));
+    }
+    HttpClient http = HttpClient.newBuilder().connectTimeout(federation.timeout()).version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+    return new FederatedRead(new PeerClient(http, assertions, fhir, Clock.systemUTC()), peers, federationPeers,
+        Clock.systemUTC());
+  }
+
+  @Bean
+  public SmartInitializingSingleton federatedEverything(IInterceptorService interceptors, FederatedRead read,
+      DaoRegistry daos, ObjectProvider<HubConsentService> consents) {
+    return () -> interceptors.registerInterceptor(new FederatedEverything(read, daos, consents));
   }
 
   @Bean

@@ -209,6 +209,8 @@ public class SecurityConfig {
               // certificates and the revocation list are public by nature; the police household
               // system authenticates each request with its SM2 signature
               .requestMatchers("/ca/**", "/household/**", "/error").permitAll()
+              // the hub's public federation key, for peer hubs to register
+              .requestMatchers(HttpMethod.GET, "/federation/jwks.json").permitAll()
               // payment channels authenticate each notification with their signature over the body
               .requestMatchers(HttpMethod.POST, "/payments/notify/**").permitAll()
               .requestMatchers("/sandbox/**").hasRole("hospital")

@@ -138,10 +138,14 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
 
   /**
    * Another province's hub: finding a person (PIXm, PDQm's search and {@code $match}: demographics
-   * of anyone, audited and shown in the person's access log).
+   * of anyone) and a person's record for a federated read ({@code $everything} on their Patient);
+   * audited and shown in the person's access log, the person's restrictions honoured.
    */
   private static void peerHub(RuleBuilder rules) {
     rules.allow("peer-hub").read().resourcesOfType("Patient").withAnyId();
+    // a federated read: the person's record, for the asking hub's clinician (audited here too)
+    rules.allow("peer-hub").operation().named("$everything").onInstancesOfType(org.hl7.fhir.r4.model.Patient.class)
+        .andAllowAllResponses();
     operationEverywhere(rules, "peer-hub", "$ihe-pix");
     operationEverywhere(rules, "peer-hub", "$match");
   }
