@@ -47,26 +47,38 @@ public final class FederatedRead {
     return peers;
   }
 
-  /** Asks every peer; the future completes when the last one answered or ran out of time. */
+  /** Asks every peer for everything; the future completes when the last one answered or ran out of time. */
   public CompletableFuture<List<PeerAnswer>> ask(String system, String value) {
+    return ask(system, value, List.of());
+  }
+
+  /**
+   * Asks every peer for the person's resources of these types (all when empty); the future
+   * completes when the last one answered or ran out of time.
+   */
+  public CompletableFuture<List<PeerAnswer>> ask(String system, String value, List<String> types) {
     Instant now = clock.instant();
     List<CompletableFuture<PeerAnswer>> asked = new ArrayList<>();
     for (PeerHub peer : peers) {
       Instant deadline = now.plus(peer.timeout());
-      asked.add(CompletableFuture.supplyAsync(() -> askOne(peer, system, value, deadline), executor));
+      asked.add(CompletableFuture.supplyAsync(() -> askOne(peer, system, value, types, deadline), executor));
     }
     return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
         .thenApply(done -> asked.stream().map(CompletableFuture::join).toList());
   }
 
-  PeerAnswer askOne(PeerHub peer, String system, String value, Instant deadline) {
+  PeerAnswer askOne(PeerHub peer, String system, String value, List<String> types, Instant deadline) {
     try {
       List<String> ids = client.pix(peer, system, value, deadline);
       List<Resource> resources = new ArrayList<>();
       for (String id : ids) {
-        resources.addAll(client.everything(peer, id, deadline));
+        resources.addAll(client.everything(peer, id, types, deadline));
       }
       verify(peer, Set.copyOf(ids), resources, system, value);
+      if (!types.isEmpty()) {
+        // the Patient came along to show whose record it is; it is answered only when asked for
+        resources.removeIf(r -> !types.contains(r.fhirType()));
+      }
       return new PeerAnswer(peer, resources, null);
     } catch (PeerFailure failure) {
       return new PeerAnswer(peer, List.of(), failure);

@@ -71,10 +71,18 @@ public final class PeerClient {
     return ids;
   }
 
-  /** Everything the peer holds about its Patient {@code id}, every page. */
-  public List<Resource> everything(PeerHub peer, String id, Instant deadline) throws PeerFailure {
+  /**
+   * Everything the peer holds about its Patient {@code id}, every page; only resources of these
+   * types when {@code types} is not empty (the Patient is always asked for, to check whose record it is).
+   */
+  public List<Resource> everything(PeerHub peer, String id, List<String> types, Instant deadline) throws PeerFailure {
     List<Resource> resources = new ArrayList<>();
     String url = peer.base() + "/Patient/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/$everything?_count=500";
+    if (!types.isEmpty()) {
+      java.util.Set<String> asked = new java.util.LinkedHashSet<>(types);
+      asked.add("Patient");
+      url += "&_type=" + URLEncoder.encode(String.join(",", asked), StandardCharsets.UTF_8);
+    }
     for (int page = 0; url != null; page++) {
       if (page == MAX_PAGES) {
         throw new PeerFailure(IssueType.TOOCOSTLY, "peer " + peer.code() + " holds more than " + MAX_PAGES

@@ -129,9 +129,9 @@ public class FederationConfig {
   }
 
   @Bean
-  public SmartInitializingSingleton federatedEverything(IInterceptorService interceptors, FederatedRead read,
+  public SmartInitializingSingleton federatedReads(IInterceptorService interceptors, FederatedRead read,
       DaoRegistry daos, ObjectProvider<HubConsentService> consents) {
-    return () -> interceptors.registerInterceptor(new FederatedEverything(read, daos, consents));
+    return () -> interceptors.registerInterceptor(new FederatedReads(read, daos, consents));
   }
 
   @Bean

@@ -256,6 +256,25 @@ class FederationIT extends HubIntegrationTest {
         .where(Observation.SUBJECT.hasId("Patient/" + localId)).returnBundle(Bundle.class).execute();
     assertThat(observationsHere.getEntry()).isEmpty();
 
+    // a search naming the person: the local answer (none) and the peer's results of that type
+    HttpResponse<String> searched = raw.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+            + "/fhir/Observation?patient.identifier=" + URLEncoder.encode(CARD + "|" + card, StandardCharsets.UTF_8)
+            + "&_federated=true")).header("Authorization", "Bearer " + hospital).header("Accept", "application/fhir+json")
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(searched.statusCode()).as(searched.body()).isEqualTo(200);
+    Bundle observations = FHIR.newJsonParser().parseResource(Bundle.class, searched.body());
+    assertThat(observations.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+        .filter(r -> !(r instanceof OperationOutcome) && !(r instanceof Provenance)).map(r -> r.fhirType() + "/"
+            + r.getIdElement().getIdPart()).toList()).containsExactly("Observation/" + resultId);
+    entry(observations, "Observation", resultId, peerBase);
+    HttpResponse<String> narrowed = raw.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+            + "/fhir/Observation?patient.identifier=" + URLEncoder.encode(CARD + "|" + card, StandardCharsets.UTF_8)
+            + "&code=718-7&_federated=true")).header("Authorization", "Bearer " + hospital).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(narrowed.statusCode()).isEqualTo(400);
+    assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, narrowed.body()).getIssueFirstRep()
+        .getExpression().get(0).getValue()).isEqualTo("code");
+
     // both sides keep the trail: 21 shows this hub reading its resident's record, 11 the hospital
     Instant deadline = Instant.now().plusSeconds(20);
     String homeLog = accessLog("http://127.0.0.1:" + PEER_21_PORT, peerClients.adminToken(), homeId);

@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -42,7 +43,10 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * {@code GET /fhir/Patient/$everything?identifier=<system>|<value>&_federated=true}: the local
- * record and the person's record at every peer hub that knows them, in one Bundle. The peers are
+ * record and the person's record at every peer hub that knows them, in one Bundle; and a search
+ * naming the person ({@code Patient?identifier=}, {@code <Type>?patient.identifier=} or
+ * {@code subject.identifier=}, with {@code _count}) with {@code _federated=true}: the local
+ * search's answer and the person's resources of that type at every peer that knows them. The peers are
  * asked when the request arrives, in parallel with the local work; their parts are joined to the
  * local answer's first page after the hub's own consent rules have shaped it, each resource marked
  * with its source and a Provenance per peer, the peers that failed reported in an
@@ -50,15 +54,17 @@ import org.springframework.beans.factory.ObjectProvider;
  * treats the person here (they are registered with it), or the caller states a break-glass reason.
  */
 @Interceptor
-public class FederatedEverything {
+public class FederatedReads {
   static final String PARAM = "_federated";
-  private static final String ANSWERS = FederatedEverything.class.getName() + ".answers";
+  private static final String ANSWERS = FederatedReads.class.getName() + ".answers";
+  /** What a federated search may carry besides the person: how the answer is shaped, not what it holds. */
+  static final java.util.Set<String> SEARCH_CONTROLS = java.util.Set.of("_count", "_format", "_pretty", "_summary");
 
   private final FederatedRead read;
   private final DaoRegistry daos;
   private final ObjectProvider<HubConsentService> consents;
 
-  public FederatedEverything(FederatedRead read, DaoRegistry daos, ObjectProvider<HubConsentService> consents) {
+  public FederatedReads(FederatedRead read, DaoRegistry daos, ObjectProvider<HubConsentService> consents) {
     this.read = read;
     this.daos = daos;
     this.consents = consents;
@@ -81,20 +87,46 @@ public class FederatedEverything {
     if (!"true".equals(federated[0])) {
       return true;
     }
-    if (!"$everything".equals(request.getOperation()) || !"Patient".equals(request.getResourceName())
-        || (request.getId() != null && request.getId().hasIdPart())) {
-      throw invalid(PARAM, "_federated is supported on Patient/$everything?identifier=<system>|<value>");
+    boolean everything = "$everything".equals(request.getOperation()) && "Patient".equals(request.getResourceName())
+        && (request.getId() == null || !request.getId().hasIdPart());
+    boolean search = request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE;
+    if (!everything && !search) {
+      throw invalid(PARAM, "_federated is supported on Patient/$everything?identifier=<system>|<value> and on searches"
+          + " naming the person");
     }
-    String[] identifiers = rest.get("identifier");
+    String person;
+    List<String> types;
+    if (everything) {
+      person = "identifier";
+      String[] type = rest.get("_type");
+      types = type == null ? List.of() : List.of(String.join(",", type).split(","));
+    } else {
+      String type = request.getResourceName();
+      person = "Patient".equals(type) ? "identifier"
+          : rest.containsKey("patient.identifier") ? "patient.identifier"
+          : rest.containsKey("subject.identifier") ? "subject.identifier" : null;
+      if (person == null) {
+        throw invalid(PARAM, "a federated search names the person: identifier (Patient), patient.identifier or"
+            + " subject.identifier");
+      }
+      for (String name : rest.keySet()) {
+        if (!name.equals(person) && !SEARCH_CONTROLS.contains(name)) {
+          // a peer is asked for the person's resources of the type; other criteria cannot go with it
+          throw invalid(name, "a federated search takes the person and _count only, not " + name);
+        }
+      }
+      types = List.of(type);
+    }
+    String[] identifiers = rest.get(person);
     if (identifiers == null || identifiers.length != 1 || identifiers[0].contains(",") || identifiers[0].indexOf('|') <= 0
         || identifiers[0].endsWith("|")) {
-      throw invalid("identifier", "a federated read names the person by one identifier, <system>|<value>");
+      throw invalid(person, "a federated read names the person by one identifier, <system>|<value>");
     }
     String system = identifiers[0].substring(0, identifiers[0].indexOf('|'));
     String value = IdentityNumberSearchNormalizer.normalizeToken(system, identifiers[0].substring(identifiers[0].indexOf('|') + 1));
     authorise(request, system, value);
     request.getUserData().put(PatientEverythingByIdentifier.EMPTY_WHEN_UNKNOWN, Boolean.TRUE);
-    request.getUserData().put(ANSWERS, read.ask(system, value));
+    request.getUserData().put(ANSWERS, read.ask(system, value, types));
     return true;
   }
 
