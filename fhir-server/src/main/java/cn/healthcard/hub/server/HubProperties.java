@@ -75,6 +75,11 @@ public record HubProperties(
    * @param nationalKeyId the key id the national system signs its answers with
    * @param publicKey the national system's SM2 public key (Base64 X.509) its answers are signed by
    * @param pollInterval how often the outbox is drained
+   * @param tokenUrl the national side's token endpoint, where it requires the provinces' trust
+   *     framework besides signatures (client credentials with an assertion signed by the hub's
+   *     federation key); empty = signatures only
+   * @param clientId the hub's client id there; empty = {@code keyId}
+   * @param scope the scope asked for
    */
   public record National(
       String url,
@@ -82,7 +87,10 @@ public record HubProperties(
       @DefaultValue("province-21") String keyId,
       @DefaultValue("national") String nationalKeyId,
       String publicKey,
-      @DefaultValue("2s") java.time.Duration pollInterval) {}
+      @DefaultValue("2s") java.time.Duration pollInterval,
+      String tokenUrl,
+      String clientId,
+      @DefaultValue("card-registrations") String scope) {}
 
   /**
    * @param enabled whether the MLLP listener runs

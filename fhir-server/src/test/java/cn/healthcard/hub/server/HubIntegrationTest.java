@@ -50,6 +50,8 @@ public abstract class HubIntegrationTest {
   protected static final TlsMaterial TLS;
   /** The national card registry, simulated on loopback; it trusts the province once told. */
   protected static final NationalRegistrySimulator NATIONAL = NationalRegistrySimulator.start();
+  /** The hub's federation key (made here so the national simulator can trust it before the hub starts). */
+  protected static final Path FEDERATION_KEY = Path.of("target", "it-federation-key.jwk.json");
 
   static {
     try {
@@ -71,6 +73,9 @@ public abstract class HubIntegrationTest {
       try (ServerSocket socket = new ServerSocket(0)) {
         MLLP_TLS_PORT = socket.getLocalPort();
       }
+      com.nimbusds.jose.jwk.ECKey key = cn.healthcard.hub.federation.peer.ClientAssertions.newKey();
+      Files.writeString(FEDERATION_KEY, key.toJSONString());
+      NATIONAL.requireTokens(new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK()).toString());
       PEER_21_PORT = freePort();
       PEER_32_PORT = freePort();
       PEER_33_PORT = freePort();
@@ -105,6 +110,9 @@ public abstract class HubIntegrationTest {
     registry.add("hub.cards.national.national-key-id", NATIONAL::keyId);
     registry.add("hub.cards.national.public-key", () -> Sm2.encodePublicKey(NATIONAL.publicKey()));
     registry.add("hub.cards.national.poll-interval", () -> "200ms");
+    // the national side requires the trust framework's tokens as well as signatures
+    registry.add("hub.cards.national.token-url", () -> NATIONAL.baseUrl() + "/oauth2/token");
+    registry.add("hub.federation.key", () -> FEDERATION_KEY.toAbsolutePath().toString());
     // one clock here: a rebuild removes everything it did not index again
     registry.add("hub.federation.person-index.clock-margin", () -> "0s");
     registry.add("hub.federation.client-id", () -> "hub-11");

@@ -27,15 +27,25 @@ public final class NationalRegistryClient {
   private final HttpClient http;
   private final RequestVerifier answers;
   private final String basePath;
+  private final NationalAccess access;
 
   public NationalRegistryClient(NationalRegistryConfig config) {
-    this(config, Clock.systemUTC());
+    this(config, Clock.systemUTC(), NationalAccess.SIGNATURES_ONLY);
   }
 
   /** @param clock signs the requests and checks the answers' timestamps */
   public NationalRegistryClient(NationalRegistryConfig config, Clock clock) {
+    this(config, clock, NationalAccess.SIGNATURES_ONLY);
+  }
+
+  /**
+   * @param access the bearer token every request carries besides its signature, where the
+   *     national side requires the provinces' trust framework
+   */
+  public NationalRegistryClient(NationalRegistryConfig config, Clock clock, NationalAccess access) {
     this.config = config;
     this.clock = clock;
+    this.access = access;
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -77,6 +87,14 @@ public final class NationalRegistryClient {
             .header("Accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     signature.forEach(request::header);
+    boolean withToken;
+    try {
+      Optional<String> token = access.bearer();
+      token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
+      withToken = token.isPresent();
+    } catch (IOException e) {
+      return new NationalAnswer.TryLater("no access token: " + Redaction.text(e.getMessage()));
+    }
     HttpResponse<byte[]> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -96,11 +114,11 @@ public final class NationalRegistryClient {
       Thread.currentThread().interrupt();
       return new NationalAnswer.TryLater("interrupted while waiting for the answer");
     }
-    return classify(kind, requestId, path, response);
+    return classify(kind, requestId, path, response, withToken);
   }
 
   private NationalAnswer classify(
-      NationalRequest.Kind kind, UUID requestId, String path, HttpResponse<byte[]> response) {
+      NationalRequest.Kind kind, UUID requestId, String path, HttpResponse<byte[]> response, boolean withToken) {
     int status = response.statusCode();
     if (status >= 500 || status == 408 || status == 429) {
       return new NationalAnswer.TryLater("national system answered " + status);
@@ -139,8 +157,11 @@ public final class NationalRegistryClient {
           reason == null ? "card is live in province " + province : reason, province);
     }
     if (status == 401) {
-      // our signature was refused: configuration or clock, not this request; retrying heals it
-      return new NationalAnswer.TryLater("national system refused the hub's signature: " + reason);
+      // our token or signature was refused: configuration, clock or an expired token, not this
+      // request; a new token and a retry heal it
+      access.refused();
+      return new NationalAnswer.TryLater("national system refused the hub's " + (withToken ? "token or signature: "
+          : "signature: ") + reason);
     }
     if (status >= 400 && status < 500) {
       return new NationalAnswer.Refused(status, reason);

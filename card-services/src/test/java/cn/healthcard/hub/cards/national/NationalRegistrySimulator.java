@@ -3,6 +3,13 @@ package cn.healthcard.hub.cards.national;
 import cn.healthcard.hub.cards.signing.RequestVerifier;
 import cn.healthcard.hub.cards.signing.SignedRequest;
 import cn.healthcard.hub.crypto.sm.Sm2;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -99,6 +106,10 @@ public final class NationalRegistrySimulator implements AutoCloseable {
   private int dropResponses;
   private Duration delay = Duration.ZERO;
   private boolean corruptSignatures;
+  private JWKSet trustedClientKeys;
+  private final Map<String, Instant> issuedTokens = new HashMap<>();
+  private final java.util.Set<String> usedAssertionIds = new java.util.HashSet<>();
+  private int tokensIssued;
 
   private HttpServer server;
   private volatile int port;
@@ -142,6 +153,30 @@ public final class NationalRegistrySimulator implements AutoCloseable {
       String keyId, String provinceCode, PublicKey key) {
     provinces.put(keyId, new Province(provinceCode, key));
     return this;
+  }
+
+  /**
+   * Requires the provinces' trust framework besides the signatures: a bearer token on every
+   * request, issued at {@code <base>/oauth2/token} (client credentials) to a client whose
+   * assertion (ES384, {@code iss} = {@code sub}, {@code aud} = the token URL, at most five minutes,
+   * single-use {@code jti}) is signed by one of these keys.
+   */
+  public synchronized NationalRegistrySimulator requireTokens(String jwks) {
+    try {
+      trustedClientKeys = JWKSet.parse(jwks);
+    } catch (java.text.ParseException e) {
+      throw new IllegalArgumentException("not a JWKS", e);
+    }
+    return this;
+  }
+
+  public synchronized int tokensIssued() {
+    return tokensIssued;
+  }
+
+  /** Forgets every token issued (as after a restart of the national side's token service). */
+  public synchronized void revokeTokens() {
+    issuedTokens.clear();
   }
 
   private synchronized Province province(String keyId) {
@@ -314,6 +349,10 @@ public final class NationalRegistrySimulator implements AutoCloseable {
         body = in.readAllBytes();
       }
       String path = exchange.getRequestURI().getRawPath();
+      if (path.endsWith("/oauth2/token")) {
+        tokenEndpoint(exchange, path, body);
+        return;
+      }
       Duration wait;
       int failure;
       synchronized (this) {
@@ -352,6 +391,10 @@ public final class NationalRegistrySimulator implements AutoCloseable {
     if (!path.equals(NationalMessages.REGISTRATIONS_PATH)
         && !path.equals(NationalMessages.STATUS_PATH)) {
       return new Reply(404, NationalMessages.Answer.refused(null, "no-such-endpoint", path));
+    }
+    String tokenProblem = tokenProblem(exchange.getRequestHeaders().getFirst("Authorization"));
+    if (tokenProblem != null) {
+      return new Reply(401, NationalMessages.Answer.refused(readableRequestId(body), "token", tokenProblem));
     }
     RequestVerifier.Verified verified;
     try {
@@ -490,6 +533,66 @@ public final class NationalRegistrySimulator implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  private synchronized String tokenProblem(String authorization) {
+    if (trustedClientKeys == null) {
+      return null;
+    }
+    if (authorization == null || !authorization.startsWith("Bearer ")) {
+      return "an access token is required";
+    }
+    Instant expires = issuedTokens.get(authorization.substring("Bearer ".length()));
+    return expires == null || expires.isBefore(Instant.now()) ? "the access token is not valid" : null;
+  }
+
+  private void tokenEndpoint(HttpExchange exchange, String path, byte[] body) throws IOException {
+    Map<String, String> form = new HashMap<>();
+    for (String pair : new String(body, java.nio.charset.StandardCharsets.UTF_8).split("&")) {
+      int equals = pair.indexOf('=');
+      if (equals > 0) {
+        form.put(java.net.URLDecoder.decode(pair.substring(0, equals), java.nio.charset.StandardCharsets.UTF_8),
+            java.net.URLDecoder.decode(pair.substring(equals + 1), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    String token = issue(form, baseUrl().getScheme() + "://" + baseUrl().getRawAuthority() + path);
+    byte[] answer = (token == null ? "{\"error\":\"invalid_client\"}"
+        : "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":300}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(token == null ? 401 : 200, answer.length);
+    exchange.getResponseBody().write(answer);
+  }
+
+  private synchronized String issue(Map<String, String> form, String tokenUrl) {
+    if (trustedClientKeys == null || !"client_credentials".equals(form.get("grant_type"))
+        || !"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(form.get("client_assertion_type"))) {
+      return null;
+    }
+    try {
+      SignedJWT assertion = SignedJWT.parse(form.getOrDefault("client_assertion", ""));
+      JWK key = trustedClientKeys.getKeyByKeyId(assertion.getHeader().getKeyID());
+      if (!(key instanceof ECKey ec) || !JWSAlgorithm.ES384.equals(assertion.getHeader().getAlgorithm())
+          || !assertion.verify(new ECDSAVerifier(ec))) {
+        return null;
+      }
+      JWTClaimsSet claims = assertion.getJWTClaimsSet();
+      Instant now = Instant.now();
+      boolean valid = claims.getIssuer() != null && claims.getIssuer().equals(claims.getSubject())
+          && claims.getAudience().contains(tokenUrl)
+          && claims.getExpirationTime() != null && claims.getExpirationTime().toInstant().isAfter(now)
+          && claims.getExpirationTime().toInstant().isBefore(now.plus(Duration.ofMinutes(6)))
+          && claims.getJWTID() != null && usedAssertionIds.add(claims.getJWTID());
+      if (!valid) {
+        return null;
+      }
+    } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+      return null;
+    }
+    String token = UUID.randomUUID().toString();
+    issuedTokens.put(token, Instant.now().plusSeconds(300));
+    tokensIssued++;
+    return token;
   }
 
   private void reply(HttpExchange exchange, String path, Reply reply) throws IOException {

@@ -80,7 +80,7 @@ public final class PatientToPerson {
       String issued = identity != null ? identity : card;
       county = issued != null ? ResidentIdNumber.parse(issued).addressCode() : null;
     }
-    return new Person(id, family, given, birth, gender, identity, card, phone(patient), county);
+    return new Person(id, family, given, birth, gender, identity, card, blankToNull(phone(patient)), county);
   }
 
   private static HumanName name(Patient patient) {
@@ -134,7 +134,15 @@ public final class PatientToPerson {
     return null;
   }
 
+  /** Longer than any real name or phone: a garbled record's field is cut, not carried whole. */
+  static final int LONGEST = 64;
+
   private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.strip();
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String stripped = value.strip();
+    return stripped.codePointCount(0, stripped.length()) <= LONGEST ? stripped
+        : stripped.substring(0, stripped.offsetByCodePoints(0, LONGEST));
   }
 }

@@ -51,7 +51,9 @@ public final class ElasticsearchPersonIndex implements PersonIndex {
     body.putObject("settings").put("number_of_shards", 1).put("number_of_replicas", 0).put("refresh_interval", "1s");
     ObjectNode properties = body.putObject("mappings").put("dynamic", "strict").putObject("properties");
     for (String keyword : List.of("keys", "sound", "family", "given", "gender", "identity", "card", "phone", "county")) {
-      properties.putObject(keyword).put("type", "keyword");
+      // a value longer than any real one (a garbled record) is kept in the document but not
+      // indexed, instead of failing the document
+      properties.putObject(keyword).put("type", "keyword").put("ignore_above", 256);
     }
     properties.putObject("birthDate").put("type", "date");
     properties.putObject("indexedAt").put("type", "date").put("format", "epoch_millis");
@@ -112,9 +114,9 @@ public final class ElasticsearchPersonIndex implements PersonIndex {
   }
 
   @Override
-  public void put(List<Person> people, List<Long> versions) {
+  public List<Refusal> put(List<Person> people, List<Long> versions) {
     if (people.isEmpty()) {
-      return;
+      return List.of();
     }
     long now = System.currentTimeMillis();
     StringBuilder bulk = new StringBuilder(people.size() * 400);
@@ -126,16 +128,21 @@ public final class ElasticsearchPersonIndex implements PersonIndex {
       bulk.append(action).append('\n').append(document(p).put("indexedAt", now)).append('\n');
     }
     JsonNode answer = send("POST", "/_bulk", bulk.toString(), "application/x-ndjson");
+    List<Refusal> refused = new ArrayList<>();
     if (answer.path("errors").asBoolean(false)) {
       for (JsonNode item : answer.path("items")) {
         JsonNode result = item.path("index");
         int status = result.path("status").asInt(200);
         // 409: the index already holds a later version of this person: nothing to do
+        if (status == 429 || status >= 500) {
+          throw new IllegalStateException("the person index is overloaded or failing (" + status + ")");
+        }
         if (status >= 300 && status != 409) {
-          throw new IllegalStateException("the person index refused a document (" + result.path("error").path("type").asText() + ")");
+          refused.add(new Refusal(result.path("_id").asText(), result.path("error").path("type").asText("")));
         }
       }
     }
+    return refused;
   }
 
   @Override

@@ -27,13 +27,18 @@ public interface PersonIndex {
    */
   boolean create();
 
+  /** A person the index would not take (a document it cannot hold): the id and the index's reason. */
+  record Refusal(String id, String reason) {}
+
   /**
    * Indexes (or re-indexes) people; a person is kept at the highest version given (an older write
    * arriving late changes nothing).
    *
    * @param versions each person's version (the Patient's), in the order of {@code people}
+   * @return the people the index refused for good (the others are indexed); a failure that may
+   *     pass (the index down or overloaded) is thrown instead
    */
-  void put(List<Person> people, List<Long> versions);
+  List<Refusal> put(List<Person> people, List<Long> versions);
 
   /** Removes a person at this version or later. */
   void remove(String id, long version);

@@ -108,7 +108,9 @@ public final class PersonIndexRebuild {
         versions.add(patient.getIdElement().getVersionIdPartAsLong());
       }
     }
-    index.put(people, versions);
+    for (PersonIndex.Refusal refusal : index.put(people, versions)) {
+      log.warn("Person index refused Patient/{} ({})", refusal.id(), refusal.reason());
+    }
     long now = done.addAndGet(page.size());
     if (now % 50_000 < page.size()) {
       log.info("Person index rebuild: {} of {} patients", now, total.get());

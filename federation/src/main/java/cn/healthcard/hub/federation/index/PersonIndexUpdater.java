@@ -24,6 +24,7 @@ import org.hl7.fhir.r4.model.Patient;
  * makes every run idempotent and order-free: the index keeps the highest version it was given.
  */
 public final class PersonIndexUpdater {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PersonIndexUpdater.class);
 
   private final DataSource dataSource;
   private final PersonIndex index;
@@ -31,6 +32,8 @@ public final class PersonIndexUpdater {
   private final int batch;
   private final Runnable whenMadeNew;
   private volatile boolean created;
+  private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param whenMadeNew run when this updater made the index (it then lacks the Patients written
@@ -51,13 +54,27 @@ public final class PersonIndexUpdater {
    * @return how many writes were taken
    */
   public int drain() throws SQLException {
-    int total = 0;
-    int taken;
-    do {
-      taken = drainOnce();
-      total += taken;
-    } while (taken == batch);
-    return total;
+    // one drain at a time on this instance (the queue's consumer and the sweep): it runs until
+    // the outbox is empty, so a second one would only hold a second batch in memory
+    if (!draining.compareAndSet(false, true)) {
+      return 0;
+    }
+    try {
+      int total = 0;
+      int taken;
+      do {
+        taken = drainOnce();
+        total += taken;
+      } while (taken > 0);
+      return total;
+    } finally {
+      draining.set(false);
+    }
+  }
+
+  /** How many Patients the index refused since start (each logged by id). */
+  public long refused() {
+    return refused.get();
   }
 
   /** Takes one batch of waiting writes; returns how many. */
@@ -108,7 +125,13 @@ public final class PersonIndexUpdater {
         index.remove(id, version);
       }
     }
-    index.put(people, versions);
+    for (PersonIndex.Refusal refusal : index.put(people, versions)) {
+      // a record the index cannot hold would otherwise block every write behind it: it is left
+      // out of $match (the Patient itself is untouched), and said so by id
+      refused.incrementAndGet();
+      log.warn("Person index refused Patient/{} ({}); it is not found by $match until it changes", refusal.id(),
+          refusal.reason());
+    }
     for (Map.Entry<String, Long> write : latest.entrySet()) {
       if (!found.contains(write.getKey())) {
         // deleted: removed at the deletion's version, so a late copy of an older version stays out

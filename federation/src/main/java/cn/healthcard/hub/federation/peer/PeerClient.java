@@ -2,8 +2,6 @@ package cn.healthcard.hub.federation.peer;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,8 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Parameters;
@@ -33,20 +29,19 @@ import org.hl7.fhir.r4.model.Resource;
  * never quoting the peer's answer (it may carry another person's data).
  */
 public final class PeerClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final int MAX_PAGES = 20;
 
-  private record Token(String value, Instant expires) {}
+  /** What a peer hub grants another: reading (SMART system scopes). */
+  static final String SCOPE = "system/*.rs";
 
   private final HttpClient http;
-  private final ClientAssertions assertions;
+  private final BackendTokens tokens;
   private final FhirContext fhir;
   private final Clock clock;
-  private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
-  public PeerClient(HttpClient http, ClientAssertions assertions, FhirContext fhir, Clock clock) {
+  public PeerClient(HttpClient http, BackendTokens tokens, FhirContext fhir, Clock clock) {
     this.http = http;
-    this.assertions = assertions;
+    this.tokens = tokens;
     this.fhir = fhir;
     this.clock = clock;
   }
@@ -110,7 +105,7 @@ public final class PeerClient {
         .header("Accept", "application/fhir+json").header("Authorization", "Bearer " + token(peer, deadline)).GET(), deadline);
     if (answer.statusCode() == 401) {
       // the token ended early (the peer restarted, or revoked it): once more with a new one
-      tokens.remove(peer.code());
+      tokens.forget(peer.tokenUrl(), peer.clientId(), SCOPE);
       answer = send(peer, HttpRequest.newBuilder(URI.create(url))
           .header("Accept", "application/fhir+json").header("Authorization", "Bearer " + token(peer, deadline)).GET(), deadline);
     }
@@ -118,30 +113,13 @@ public final class PeerClient {
   }
 
   private String token(PeerHub peer, Instant deadline) throws PeerFailure {
-    Token known = tokens.get(peer.code());
-    if (known != null && known.expires().isAfter(clock.instant().plusSeconds(30))) {
-      return known.value();
-    }
-    String form = "grant_type=client_credentials&scope=" + URLEncoder.encode("system/*.rs", StandardCharsets.UTF_8)
-        + "&client_assertion_type=" + URLEncoder.encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
-        + "&client_assertion=" + assertions.assertion(peer.clientId(), peer.tokenUrl());
-    HttpResponse<String> answer = send(peer, HttpRequest.newBuilder(URI.create(peer.tokenUrl()))
-        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)), deadline);
-    if (answer.statusCode() != 200) {
-      throw new PeerFailure(IssueType.SECURITY, "peer " + peer.code() + " refused this hub a token (HTTP "
-          + answer.statusCode() + ")");
-    }
     try {
-      JsonNode body = JSON.readTree(answer.body());
-      String value = body.path("access_token").asText("");
-      if (value.isEmpty()) {
-        throw new PeerFailure(IssueType.SECURITY, "peer " + peer.code() + " answered the token request without a token");
+      return tokens.token(peer.tokenUrl(), peer.clientId(), SCOPE, deadline);
+    } catch (BackendTokens.Refused e) {
+      if (e.timedOut()) {
+        throw timeout(peer);
       }
-      Token token = new Token(value, clock.instant().plusSeconds(Math.max(30, body.path("expires_in").asLong(300))));
-      tokens.put(peer.code(), token);
-      return token.value();
-    } catch (IOException e) {
-      throw new PeerFailure(IssueType.SECURITY, "peer " + peer.code() + " answered the token request with something not JSON");
+      throw new PeerFailure(IssueType.SECURITY, "peer " + peer.code() + " gave this hub no token: " + e.getMessage());
     }
   }
 

@@ -1,6 +1,7 @@
 package cn.healthcard.hub.server.cards;
 
 import cn.healthcard.hub.cards.hsm.Hsm;
+import cn.healthcard.hub.cards.national.NationalAccess;
 import cn.healthcard.hub.cards.national.NationalRegistrationOutbox;
 import cn.healthcard.hub.cards.national.NationalRegistrationSender;
 import cn.healthcard.hub.cards.national.NationalRegistryClient;
@@ -45,7 +46,8 @@ public class NationalRegistryConfiguration {
 
   @Bean
   public NationalSender nationalSender(
-      DataSource dataSource, NationalSync sync, Hsm hsm, HubProperties hub) {
+      DataSource dataSource, NationalSync sync, Hsm hsm, HubProperties hub,
+      org.springframework.beans.factory.ObjectProvider<cn.healthcard.hub.federation.peer.BackendTokens> tokens) {
     HubProperties.National national = hub.cards().national();
     hsm.ensureSigningKey(PROVINCE_KEY_ALIAS);
     if (national.url() == null || national.url().isBlank()) {
@@ -62,8 +64,28 @@ public class NationalRegistryConfiguration {
             data -> hsm.sign(PROVINCE_KEY_ALIAS, data),
             national.nationalKeyId(),
             Sm2.decodePublicKey(national.publicKey()));
-    return new NationalSender(
-        new NationalRegistrationSender(dataSource, new NationalRegistryClient(config), sync), national);
+    return new NationalSender(new NationalRegistrationSender(dataSource,
+        new NationalRegistryClient(config, Clock.systemUTC(), access(national, tokens.getObject())), sync), national);
+  }
+
+  /** The trust framework's bearer token, when the national side asks for one besides signatures. */
+  static NationalAccess access(HubProperties.National national, cn.healthcard.hub.federation.peer.BackendTokens tokens) {
+    if (national.tokenUrl() == null || national.tokenUrl().isBlank()) {
+      return NationalAccess.SIGNATURES_ONLY;
+    }
+    String clientId = national.clientId() == null || national.clientId().isBlank() ? national.keyId() : national.clientId();
+    return new NationalAccess() {
+      @Override
+      public java.util.Optional<String> bearer() throws java.io.IOException {
+        return java.util.Optional.of(tokens.token(national.tokenUrl(), clientId, national.scope(),
+            java.time.Instant.now().plusSeconds(10)));
+      }
+
+      @Override
+      public void refused() {
+        tokens.forget(national.tokenUrl(), clientId, national.scope());
+      }
+    };
   }
 
   /** Runs the outbox sender with the application. */

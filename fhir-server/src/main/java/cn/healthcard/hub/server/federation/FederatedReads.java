@@ -5,7 +5,6 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
@@ -22,7 +21,8 @@ import cn.healthcard.hub.security.Caller;
 import cn.healthcard.hub.security.fhir.HubConsentService;
 import cn.healthcard.hub.security.fhir.RequestCallers;
 import cn.healthcard.hub.server.identity.IdentityNumberSearchNormalizer;
-import cn.healthcard.hub.server.identity.PatientEverythingByIdentifier;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
@@ -72,7 +72,7 @@ public class FederatedReads {
 
   /** Before the identifier is resolved to local Patients (which would answer 404 for a stranger here). */
   @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = -100)
-  public boolean start(RequestDetails request) {
+  public boolean start(RequestDetails request, HttpServletResponse servletResponse) throws IOException {
     Map<String, String[]> parameters = request.getParameters();
     String[] federated = parameters.get(PARAM);
     if (federated == null) {
@@ -124,9 +124,22 @@ public class FederatedReads {
     }
     String system = identifiers[0].substring(0, identifiers[0].indexOf('|'));
     String value = IdentityNumberSearchNormalizer.normalizeToken(system, identifiers[0].substring(identifiers[0].indexOf('|') + 1));
-    authorise(request, system, value);
-    request.getUserData().put(PatientEverythingByIdentifier.EMPTY_WHEN_UNKNOWN, Boolean.TRUE);
-    request.getUserData().put(ANSWERS, read.ask(system, value, types));
+    List<String> local = localPatients(system, value);
+    authorise(request, local);
+    CompletableFuture<List<PeerAnswer>> asked = read.ask(system, value, types);
+    if (everything && local.isEmpty()) {
+      // no one here by this identifier (a break-glass read): the answer is the peers' parts alone;
+      // HAPI's $everything is not run (it would answer 404, or without ids, everyone)
+      Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(0);
+      bundle.addLink().setRelation(Bundle.LINK_SELF).setUrl(request.getCompleteUrl());
+      FederatedBundle.merge(bundle, request.getFhirServerBase(), await(asked), new Date());
+      servletResponse.setStatus(200);
+      servletResponse.setContentType("application/fhir+json;charset=utf-8");
+      servletResponse.getWriter().write(request.getFhirContext().newJsonParser().encodeResourceToString(bundle));
+      servletResponse.getWriter().flush();
+      return false;
+    }
+    request.getUserData().put(ANSWERS, asked);
     return true;
   }
 
@@ -138,38 +151,49 @@ public class FederatedReads {
     if (asked == null || !(response.getResponseResource() instanceof Bundle bundle)) {
       return true;
     }
-    List<PeerAnswer> answers;
+    FederatedBundle.merge(bundle, request.getFhirServerBase(), await(asked), new Date());
+    return true;
+  }
+
+  private List<PeerAnswer> await(CompletableFuture<List<PeerAnswer>> asked) {
     try {
       // each peer keeps its own deadline; this wait only guards against a stuck thread
-      answers = asked.get(longestTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      answers = new ArrayList<>();
+      return asked.get(longestTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      List<PeerAnswer> answers = new ArrayList<>();
       for (PeerHub peer : read.peers()) {
         answers.add(new PeerAnswer(peer, List.of(), new PeerFailure(OperationOutcome.IssueType.TIMEOUT,
             "peer " + peer.code() + " did not answer within " + peer.timeout().toMillis() + " ms")));
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return true;
+      return answers;
     }
-    FederatedBundle.merge(bundle, request.getFhirServerBase(), answers, new Date());
-    return true;
+  }
+
+  /** The ids of the local Patients with the identifier. */
+  private List<String> localPatients(String system, String value) {
+    SearchParameterMap map = SearchParameterMap.newSynchronous("identifier", new TokenParam(system, value));
+    List<String> ids = new ArrayList<>();
+    for (IBaseResource patient : daos.getResourceDao(Patient.class).search(map, new SystemRequestDetails()).getResources(0, 10)) {
+      ids.add(patient.getIdElement().getIdPart());
+    }
+    return ids;
   }
 
   private Duration longestTimeout() {
     return read.peers().stream().map(PeerHub::timeout).max(Duration::compareTo).orElse(Duration.ZERO);
   }
 
-  private void authorise(RequestDetails request, String system, String value) {
+  private void authorise(RequestDetails request, List<String> local) {
     Optional<Caller> caller = RequestCallers.of(request);
     HubConsentService consent = consents.getIfAvailable();
     if (caller.isEmpty() || consent == null || caller.get().breakingGlass()) {
       return;
     }
-    SearchParameterMap map = SearchParameterMap.newSynchronous("identifier", new TokenParam(system, value));
-    IBundleProvider found = daos.getResourceDao(Patient.class).search(map, new SystemRequestDetails());
-    for (IBaseResource patient : found.getResources(0, 10)) {
-      if (consent.mayAccessPatient(caller.get(), patient.getIdElement().getIdPart())) {
+    for (String patientId : local) {
+      if (consent.mayAccessPatient(caller.get(), patientId)) {
         return;
       }
     }

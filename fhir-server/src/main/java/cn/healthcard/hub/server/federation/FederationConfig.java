@@ -20,6 +20,7 @@ import cn.healthcard.hub.security.fhir.HubConsentService;
 import cn.healthcard.hub.security.fhir.RequestCallers;
 import cn.healthcard.hub.server.repository.HubSchema;
 import ca.uhn.fhir.context.FhirContext;
+import cn.healthcard.hub.federation.peer.BackendTokens;
 import cn.healthcard.hub.federation.peer.ClientAssertions;
 import cn.healthcard.hub.federation.peer.FederatedRead;
 import cn.healthcard.hub.federation.peer.PeerClient;
@@ -103,8 +104,16 @@ public class FederationConfig {
     });
   }
 
+  /** Tokens from peers' and the national system's token endpoints: the hub's one trust framework. */
   @Bean
-  public FederatedRead federatedRead(FederationProperties federation, ClientAssertions assertions,
+  public BackendTokens backendTokens(ClientAssertions assertions, FederationProperties federation) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(federation.timeout()).version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+    return new BackendTokens(http, assertions, Clock.systemUTC());
+  }
+
+  @Bean
+  public FederatedRead federatedRead(FederationProperties federation, BackendTokens tokens,
       ExecutorService federationPeers, FhirContext fhir) {
     List<PeerHub> peers = new ArrayList<>();
     for (Map.Entry<String, FederationProperties.Peer> entry : new TreeMap<>(federation.peers()).entrySet()) {
@@ -124,7 +133,7 @@ public class FederationConfig {
     }
     HttpClient http = HttpClient.newBuilder().connectTimeout(federation.timeout()).version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER).build();
-    return new FederatedRead(new PeerClient(http, assertions, fhir, Clock.systemUTC()), peers, federationPeers,
+    return new FederatedRead(new PeerClient(http, tokens, fhir, Clock.systemUTC()), peers, federationPeers,
         Clock.systemUTC());
   }
 

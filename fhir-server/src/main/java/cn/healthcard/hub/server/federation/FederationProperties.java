@@ -53,7 +53,7 @@ public record FederationProperties(
   public record PersonIndex(
       @DefaultValue("hub-persons") String name,
       @DefaultValue("1") int consumers,
-      @DefaultValue("500") int batch,
+      @DefaultValue("200") int batch,
       @DefaultValue("5s") Duration sweep,
       @DefaultValue("1m") Duration clockMargin) {}
 }

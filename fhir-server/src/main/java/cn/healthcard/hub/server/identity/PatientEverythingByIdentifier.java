@@ -33,13 +33,6 @@ import org.hl7.fhir.r4.model.StringType;
 public class PatientEverythingByIdentifier {
   static final String OPERATION = "$everything";
   static final String PARAM = "identifier";
-  /** An id the hub never assigns (it assigns numbers): the local part of a federated read of a stranger. */
-  static final String NO_ONE = "no-one-here.federated";
-  /**
-   * Request data set by a federated read: an identifier no local Patient has answers an empty
-   * local part, not a 404 (the peers may know the person).
-   */
-  public static final String EMPTY_WHEN_UNKNOWN = PatientEverythingByIdentifier.class.getName() + ".emptyWhenUnknown";
 
   private final DaoRegistry daoRegistry;
   private final IIdHelperService<JpaPid> idHelper;
@@ -91,11 +84,7 @@ public class PatientEverythingByIdentifier {
                   .toList();
             });
     if (ids.isEmpty()) {
-      if (!Boolean.TRUE.equals(request.getUserData().get(EMPTY_WHEN_UNKNOWN))) {
-        throw new ResourceNotFoundException("No Patient has this identifier");
-      }
-      // a federated read of a person this hub does not know: nothing here, the peers' parts follow
-      ids = List.of("Patient/" + NO_ONE);
+      throw new ResourceNotFoundException("No Patient has this identifier");
     }
     Map<String, String[]> parameters = new HashMap<>(request.getParameters());
     parameters.remove(PARAM);

@@ -251,6 +251,16 @@ class PatientMatchIT extends HubIntegrationTest {
   }
 
   @Test
+  void aGarbledRecordDoesNotHoldUpTheWritesBehindIt() throws Exception {
+    Patient garbled = new Patient();
+    garbled.addName().setFamily("名".repeat(20_000)).addGiven("字".repeat(20_000));
+    garbled.addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE).setValue("1".repeat(40_000));
+    client().create().resource(garbled).execute();
+    Resident after = resident("吴");
+    matchUntil(testToken(), input(query("吴", after.given(), after.birth())), b -> entryFor(b, after.id()) != null);
+  }
+
+  @Test
   void badInputIsAnsweredWithAnOperationOutcomeNamingIt() throws Exception {
     HttpResponse<String> noResource = match(testToken(), FHIR.newJsonParser().encodeResourceToString(new Parameters()));
     assertThat(noResource.statusCode()).isEqualTo(400);
