@@ -171,9 +171,11 @@ public final class PersonIndexBench {
     System.out.printf("the same queries asked of the index from this JVM (candidates, name count, scoring; one at a time): %s%n",
         Stats.percentiles(direct));
 
+    long[] pdqm = measurePdqm(people, ids, queries, clients);
     long[] reads = measureReads(ids, queries, clients);
     double ratio = Stats.ms(sorted(match), 0.95) / Stats.ms(sorted(reads), 0.95);
-    System.out.printf("ratio: $match p95 / Patient read p95 = %.1f%n", ratio);
+    System.out.printf("ratio: $match p95 / Patient read p95 = %.1f; PDQm search p95 / Patient read p95 = %.1f%n", ratio,
+        Stats.ms(sorted(pdqm), 0.95) / Stats.ms(sorted(reads), 0.95));
     JsonNode store = JSON.readTree(elasticsearch.performRequest(new Request("GET", "/" + INDEX + "/_stats/store"))
         .getEntity().getContent());
     System.out.printf("index on disk %,d MiB; hub resident %d MiB%n",
@@ -234,6 +236,59 @@ public final class PersonIndexBench {
         phase, asked.size(), clients, seconds, asked.size() / seconds, Stats.percentiles(latencies), right.get(),
         wrong.get(), none.get(), refused.get(), right.get() / (double) Math.max(1, right.get() + wrong.get()),
         right.get() / (double) asked.size());
+    return latencies;
+  }
+
+  /**
+   * PDQm's Patient search as another province's hub asks it (a peer-hub token: answered from the
+   * index): family and given name with the birth date, as written; the Patient asked for must be
+   * in the answer.
+   */
+  private long[] measurePdqm(List<Person> people, List<String> ids, int count, int clients) throws Exception {
+    String token = new cn.healthcard.hub.security.client.HubTokenClient(hub.rootUrl(),
+        Path.of("bench/target/person-index-data").toAbsolutePath()).tokenFor("bench-peer-hub", Map.of("role", "peer-hub"));
+    HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    long[] latencies = new long[count];
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger found = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      futures.add(pool.submit(() -> {
+        int i;
+        while ((i = next.getAndIncrement()) < count) {
+          int which = (int) ((long) i * 7919 % people.size());
+          Person p = people.get(which);
+          String query = "family=" + java.net.URLEncoder.encode(p.family(), java.nio.charset.StandardCharsets.UTF_8)
+              + "&given=" + java.net.URLEncoder.encode(p.given(), java.nio.charset.StandardCharsets.UTF_8)
+              + "&birthdate=" + p.birthDate();
+          long t = System.nanoTime();
+          HttpResponse<String> answer = plain.send(HttpRequest.newBuilder(URI.create(hub.fhirBase() + "/Patient?" + query))
+              .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json").GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+          latencies[i] = System.nanoTime() - t;
+          if (answer.statusCode() != 200) {
+            throw new IllegalStateException("PDQm search answered " + answer.statusCode());
+          }
+          for (JsonNode entry : JSON.readTree(answer.body()).path("entry")) {
+            if (entry.path("resource").path("id").asText().equals(ids.get(which))) {
+              found.incrementAndGet();
+              break;
+            }
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("PDQm search (family, given, birthdate) by a peer hub: %,d searches by %d clients in %.1f s = %.0f/s;"
+        + " latency: %s; the Patient asked for in the answer %,d of %,d%n", count, clients, seconds, count / seconds,
+        Stats.percentiles(latencies), found.get(), count);
     return latencies;
   }
 

@@ -188,6 +188,44 @@ public final class ElasticsearchPersonIndex implements PersonIndex {
   }
 
   @Override
+  public List<String> ids(DemographicQuery query, int max) {
+    ObjectNode body = JSON.createObjectNode().put("size", max).put("_source", false).put("track_total_hits", false);
+    body.putArray("sort").add("_doc");
+    ArrayNode filter = body.putObject("query").putObject("bool").putArray("filter");
+    for (String family : query.families()) {
+      filter.addObject().putObject("prefix").putObject("family").put("value", family).put("case_insensitive", true);
+    }
+    for (String given : query.givens()) {
+      filter.addObject().putObject("prefix").putObject("given").put("value", given).put("case_insensitive", true);
+    }
+    for (DemographicQuery.Range range : query.birthDates()) {
+      ObjectNode bounds = filter.addObject().putObject("range").putObject("birthDate");
+      if (range.from() != null) {
+        bounds.put("gte", range.from().toString());
+      }
+      if (range.to() != null) {
+        bounds.put("lt", range.to().toString());
+      }
+    }
+    term(filter, "gender", query.gender());
+    term(filter, "phone", query.phone());
+    term(filter, "identity", query.identityNumber());
+    term(filter, "card", query.cardNumber());
+    JsonNode answer = send("POST", "/" + index + "/_search", body.toString(), "application/json");
+    List<String> ids = new ArrayList<>();
+    for (JsonNode hit : answer.path("hits").path("hits")) {
+      ids.add(hit.path("_id").asText());
+    }
+    return ids;
+  }
+
+  private static void term(ArrayNode filter, String field, String value) {
+    if (value != null) {
+      filter.addObject().putObject("term").put(field, value);
+    }
+  }
+
+  @Override
   public void refresh() {
     send("POST", "/" + index + "/_refresh", null, null);
   }

@@ -53,6 +53,9 @@ public interface PersonIndex {
 
   Candidates candidates(Person query, int max);
 
+  /** The ids of up to {@code max} people the demographic query describes (PDQm's search). */
+  List<String> ids(DemographicQuery query, int max);
+
   /** Makes what was put visible to searches (tests, the end of a rebuild). */
   void refresh();
 

@@ -12,6 +12,7 @@ import cn.healthcard.hub.federation.index.PersonIndexRebuild;
 import cn.healthcard.hub.federation.index.PersonIndexUpdater;
 import cn.healthcard.hub.federation.index.PersonMatching;
 import cn.healthcard.hub.federation.pdqm.PatientMatchOperation;
+import cn.healthcard.hub.federation.pdqm.PdqmSearchTranslator;
 import cn.healthcard.hub.federation.pixm.CrossReference;
 import cn.healthcard.hub.routes.personindex.PersonIndexRoutes;
 import cn.healthcard.hub.security.Caller;
@@ -188,6 +189,14 @@ public class FederationConfig {
     public PersonIndexRoutes personIndexRoutes(PersonIndexUpdater updater, FederationProperties federation) {
       return new PersonIndexRoutes(updater::drain, federation.personIndex().consumers(),
           federation.personIndex().sweep());
+    }
+
+    /** PDQm searches of peer hubs from the person index. */
+    @Bean
+    public SmartInitializingSingleton pdqmOnPersonIndex(IInterceptorService interceptors, PersonIndex index) {
+      return () -> interceptors.registerInterceptor(new PdqmOnPersonIndex(index, new PdqmSearchTranslator(
+          cn.healthcard.hub.terminology.identity.ResidentIdNumber.HEALTH_CARD_SYSTEM,
+          cn.healthcard.hub.terminology.identity.ResidentIdNumber.ID_CARD_SYSTEM)));
     }
 
     @Bean

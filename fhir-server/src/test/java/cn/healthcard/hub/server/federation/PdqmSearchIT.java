@@ -37,6 +37,23 @@ class PdqmSearchIT extends HubIntegrationTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Until the local Elasticsearch node answers and every Patient write is in the person index. */
+  private void awaitIndexCaughtUp() throws Exception {
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(180);
+    while (true) {
+      HttpResponse<String> status = raw.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+          + "/admin/federation/person-index")).header("Authorization", "Bearer " + clients().adminToken()).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(status.statusCode()).isEqualTo(200);
+      com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.body());
+      if (body.path("indexed").isNumber() && body.path("pending").asLong() == 0) {
+        return;
+      }
+      assertThat(java.time.Instant.now()).as("the person index did not catch up").isBefore(deadline);
+      Thread.sleep(250);
+    }
+  }
+
   private static String q(String name, String value) {
     return name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
@@ -79,10 +96,36 @@ class PdqmSearchIT extends HubIntegrationTest {
         q("_id", id) + "&active:missing=true"
     };
     for (String query : queries) {
+      // a peer's search is answered from the person index, which follows writes within moments
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(180);
       Bundle found = bundle(getAs(peer, "/Patient?" + query));
+      while (found.getEntry().isEmpty() && java.time.Instant.now().isBefore(deadline)) {
+        Thread.sleep(250);
+        found = bundle(getAs(peer, "/Patient?" + query));
+      }
       assertThat(found.getEntry()).as(query).hasSize(1);
       assertThat(found.getEntryFirstRep().getResource().getIdElement().getIdPart()).as(query).isEqualTo(id);
     }
+    // FHIR's meaning: names start with the value; a date by its precision; no one is no one
+    assertThat(bundle(getAs(peer, "/Patient?" + q("family", "司") + "&" + q("given", "秋") + "&" + q("birthdate", "1951")))
+        .getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).contains(id);
+    assertThat(bundle(getAs(peer, "/Patient?" + q("family", "司马") + "&" + q("birthdate", "gt1951-03-17")))
+        .getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).doesNotContain(id);
+    assertThat(bundle(getAs(peer, "/Patient?" + q("family", "司马") + "&" + q("given", "秋菊") + "&" + q("birthdate", "1951-03-18")))
+        .getEntry()).isEmpty();
+
+    // a peer's search comes from the person index, which leaves out records no longer in use
+    // (inactive, merged); the repository's own search, a hospital's, still finds them
+    Patient retired = new Patient();
+    retired.setActive(false);
+    retired.addName().setFamily("司马").addGiven("退休");
+    retired.setBirthDate(java.sql.Date.valueOf(birth));
+    String retiredId = client().create().resource(retired).execute().getId().getIdPart();
+    awaitIndexCaughtUp();
+    String byName = "/Patient?" + q("family", "司马") + "&" + q("given", "退") + "&" + q("birthdate", birth.toString());
+    assertThat(bundle(getAs(testToken(), byName)).getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+        .containsExactly(retiredId);
+    assertThat(bundle(getAs(peer, byName)).getEntry()).isEmpty();
 
     // demographics only: a peer hub reads no clinical record
     assertThat(getAs(peer, "/Observation/" + observationId).statusCode()).isEqualTo(403);

@@ -50,7 +50,7 @@ class PersonIndexIT extends HubIntegrationTest {
     index.create();
     var mapping = elasticsearch.performRequest(new Request("GET", "/" + name + "/_mapping"));
     assertThat(new String(mapping.getEntity().getContent().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
-        .contains("\"keys\":{\"type\":\"keyword\"}");
+        .contains("\"keys\":{\"type\":\"keyword\",\"ignore_above\":256}");
     return index;
   }
 
