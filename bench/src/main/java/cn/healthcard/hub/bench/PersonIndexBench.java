@@ -188,48 +188,33 @@ public final class PersonIndexBench {
     AtomicInteger wrong = new AtomicInteger();
     AtomicInteger none = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    long start = System.nanoTime();
-    List<Future<?>> futures = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      futures.add(pool.submit(() -> {
-        int i;
-        while ((i = next.getAndIncrement()) < asked.size()) {
-          ObjectNode in = JSON.createObjectNode().put("resourceType", "Parameters");
-          ArrayNode parameters = in.putArray("parameter");
-          parameters.addObject().put("name", "resource").set("resource", patient(asked.get(i)));
-          parameters.addObject().put("name", "count").put("valueInteger", 3);
-          long t = System.nanoTime();
-          HttpResponse<String> answer = post("/fhir/Patient/$match", "application/fhir+json", in.toString());
-          latencies[i] = System.nanoTime() - t;
-          if (answer.statusCode() == 422) {
-            // a query the errors left too little in (no name, number or phone): rightly refused
-            refused.incrementAndGet();
-            none.incrementAndGet();
-            continue;
-          }
-          if (answer.statusCode() != 200) {
-            throw new IllegalStateException("$match answered " + answer.statusCode() + ": " + answer.body());
-          }
-          JsonNode first = JSON.readTree(answer.body()).path("entry").path(0);
-          String grade = first.path("search").path("extension").path(0).path("valueCode").asText("");
-          if (first.isMissingNode() || !(grade.equals("certain") || grade.equals("probable"))) {
-            none.incrementAndGet();
-          } else if (first.path("resource").path("id").asText().equals(expected.get(i))) {
-            right.incrementAndGet();
-          } else {
-            wrong.incrementAndGet();
-          }
-        }
-        return null;
-      }));
-    }
-    for (Future<?> f : futures) {
-      f.get();
-    }
-    pool.shutdown();
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds = concurrently(asked.size(), clients, i -> {
+      ObjectNode in = JSON.createObjectNode().put("resourceType", "Parameters");
+      ArrayNode parameters = in.putArray("parameter");
+      parameters.addObject().put("name", "resource").set("resource", patient(asked.get(i)));
+      parameters.addObject().put("name", "count").put("valueInteger", 3);
+      long t = System.nanoTime();
+      HttpResponse<String> answer = post("/fhir/Patient/$match", "application/fhir+json", in.toString());
+      latencies[i] = System.nanoTime() - t;
+      if (answer.statusCode() == 422) {
+        // a query the errors left too little in (no name, number or phone): rightly refused
+        refused.incrementAndGet();
+        none.incrementAndGet();
+        return;
+      }
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException("$match answered " + answer.statusCode() + ": " + answer.body());
+      }
+      JsonNode first = JSON.readTree(answer.body()).path("entry").path(0);
+      String grade = first.path("search").path("extension").path(0).path("valueCode").asText("");
+      if (first.isMissingNode() || !(grade.equals("certain") || grade.equals("probable"))) {
+        none.incrementAndGet();
+      } else if (first.path("resource").path("id").asText().equals(expected.get(i))) {
+        right.incrementAndGet();
+      } else {
+        wrong.incrementAndGet();
+      }
+    });
     System.out.printf("$match %s: %,d queries by %d clients in %.1f s = %.0f/s; latency: %s; first entry probable or"
             + " certain: %,d the right Patient, %,d another, %,d none (%,d of them refused 422, too little left to match on)"
             + " (precision %.4f, recall %.4f)%n",
@@ -249,43 +234,28 @@ public final class PersonIndexBench {
         Path.of("bench/target/person-index-data").toAbsolutePath()).tokenFor("bench-peer-hub", Map.of("role", "peer-hub"));
     HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     long[] latencies = new long[count];
-    AtomicInteger next = new AtomicInteger();
     AtomicInteger found = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    long start = System.nanoTime();
-    List<Future<?>> futures = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      futures.add(pool.submit(() -> {
-        int i;
-        while ((i = next.getAndIncrement()) < count) {
-          int which = (int) ((long) i * 7919 % people.size());
-          Person p = people.get(which);
-          String query = "family=" + java.net.URLEncoder.encode(p.family(), java.nio.charset.StandardCharsets.UTF_8)
-              + "&given=" + java.net.URLEncoder.encode(p.given(), java.nio.charset.StandardCharsets.UTF_8)
-              + "&birthdate=" + p.birthDate();
-          long t = System.nanoTime();
-          HttpResponse<String> answer = plain.send(HttpRequest.newBuilder(URI.create(hub.fhirBase() + "/Patient?" + query))
-              .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json").GET().build(),
-              HttpResponse.BodyHandlers.ofString());
-          latencies[i] = System.nanoTime() - t;
-          if (answer.statusCode() != 200) {
-            throw new IllegalStateException("PDQm search answered " + answer.statusCode());
-          }
-          for (JsonNode entry : JSON.readTree(answer.body()).path("entry")) {
-            if (entry.path("resource").path("id").asText().equals(ids.get(which))) {
-              found.incrementAndGet();
-              break;
-            }
-          }
+    double seconds = concurrently(count, clients, i -> {
+      int which = (int) ((long) i * 7919 % people.size());
+      Person p = people.get(which);
+      String query = "family=" + java.net.URLEncoder.encode(p.family(), java.nio.charset.StandardCharsets.UTF_8)
+          + "&given=" + java.net.URLEncoder.encode(p.given(), java.nio.charset.StandardCharsets.UTF_8)
+          + "&birthdate=" + p.birthDate();
+      long t = System.nanoTime();
+      HttpResponse<String> answer = plain.send(HttpRequest.newBuilder(URI.create(hub.fhirBase() + "/Patient?" + query))
+          .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json").GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      latencies[i] = System.nanoTime() - t;
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException("PDQm search answered " + answer.statusCode());
+      }
+      for (JsonNode entry : JSON.readTree(answer.body()).path("entry")) {
+        if (entry.path("resource").path("id").asText().equals(ids.get(which))) {
+          found.incrementAndGet();
+          break;
         }
-        return null;
-      }));
-    }
-    for (Future<?> f : futures) {
-      f.get();
-    }
-    pool.shutdown();
-    double seconds = (System.nanoTime() - start) / 1e9;
+      }
+    });
     System.out.printf("PDQm search (family, given, birthdate) by a peer hub: %,d searches by %d clients in %.1f s = %.0f/s;"
         + " latency: %s; the Patient asked for in the answer %,d of %,d%n", count, clients, seconds, count / seconds,
         Stats.percentiles(latencies), found.get(), count);
@@ -294,34 +264,50 @@ public final class PersonIndexBench {
 
   private long[] measureReads(List<String> ids, int count, int clients) throws Exception {
     long[] latencies = new long[count];
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    long start = System.nanoTime();
-    List<Future<?>> futures = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      futures.add(pool.submit(() -> {
-        int i;
-        while ((i = next.getAndIncrement()) < count) {
-          long t = System.nanoTime();
-          HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(hub.fhirBase() + "/Patient/"
-              + ids.get(i % ids.size()))).header("Accept", "application/fhir+json").GET().build(),
-              HttpResponse.BodyHandlers.ofString());
-          latencies[i] = System.nanoTime() - t;
-          if (answer.statusCode() != 200) {
-            throw new IllegalStateException("read answered " + answer.statusCode());
-          }
-        }
-        return null;
-      }));
-    }
-    for (Future<?> f : futures) {
-      f.get();
-    }
-    pool.shutdown();
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds = concurrently(count, clients, i -> {
+      long t = System.nanoTime();
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(hub.fhirBase() + "/Patient/"
+          + ids.get(i % ids.size()))).header("Accept", "application/fhir+json").GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      latencies[i] = System.nanoTime() - t;
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException("read answered " + answer.statusCode());
+      }
+    });
     System.out.printf("baseline (same run): %,d Patient reads by id by %d clients in %.1f s = %.0f/s; latency: %s%n",
         count, clients, seconds, count / seconds, Stats.percentiles(latencies));
     return latencies;
+  }
+
+  /** One request of a run, the {@code i}-th; it records its own latency and outcome. */
+  @FunctionalInterface
+  private interface Call {
+    void send(int i) throws Exception;
+  }
+
+  /** Sends {@code count} requests from {@code clients} threads; returns the seconds it took. */
+  private static double concurrently(int count, int clients, Call call) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    long start = System.nanoTime();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        futures.add(pool.submit(() -> {
+          int i;
+          while ((i = next.getAndIncrement()) < count) {
+            call.send(i);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    return (System.nanoTime() - start) / 1e9;
   }
 
   private JsonNode admin() throws Exception {

@@ -61,18 +61,10 @@ public abstract class HubIntegrationTest {
         }
       }
       Files.deleteIfExists(LOG_FILE);
-      try (ServerSocket socket = new ServerSocket(0)) {
-        ELASTICSEARCH_PORT = socket.getLocalPort();
-      }
-      try (ServerSocket socket = new ServerSocket(0)) {
-        MLLP_PORT = socket.getLocalPort();
-      }
-      try (ServerSocket socket = new ServerSocket(0)) {
-        HTTPS_PORT = socket.getLocalPort();
-      }
-      try (ServerSocket socket = new ServerSocket(0)) {
-        MLLP_TLS_PORT = socket.getLocalPort();
-      }
+      ELASTICSEARCH_PORT = freePort();
+      MLLP_PORT = freePort();
+      HTTPS_PORT = freePort();
+      MLLP_TLS_PORT = freePort();
       com.nimbusds.jose.jwk.ECKey key = cn.healthcard.hub.federation.peer.ClientAssertions.newKey();
       Files.writeString(FEDERATION_KEY, key.toJSONString());
       NATIONAL.requireTokens(new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK()).toString());

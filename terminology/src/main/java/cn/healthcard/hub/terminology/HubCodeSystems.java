@@ -12,6 +12,8 @@ public final class HubCodeSystems {
   public static final String SEX = BASE + "/CodeSystem/gbt2261-1";
   /** GB/T 2260 administrative divisions: province (2 digits), city (4), county (6). */
   public static final String DIVISION = BASE + "/CodeSystem/gbt2260";
+  /** The extension on an Address carrying its division code (valueCoding in {@link #DIVISION}). */
+  public static final String ADDRESS_DIVISION_EXTENSION = BASE + "/StructureDefinition/address-division";
   /** GB/T 3304-1991 ethnic groups, numeric codes. */
   public static final String ETHNICITY = BASE + "/CodeSystem/gb3304";
   /** GB/T 3304-1991 ethnic groups, two-letter codes. */

@@ -38,8 +38,7 @@ import org.hl7.fhir.r4.model.Patient;
  */
 public class CardIssuance {
   static final String PATIENT = "Parameters.parameter[patient].resource";
-  static final String ADDRESS_DIVISION =
-      HubCodeSystems.BASE + "/StructureDefinition/address-division";
+  static final String ADDRESS_DIVISION = HubCodeSystems.ADDRESS_DIVISION_EXTENSION;
   /** A resident health card is valid for ten years from issue. */
   public static final int VALIDITY_YEARS = 10;
   /** Days (issue, expiry) are days in the province. */

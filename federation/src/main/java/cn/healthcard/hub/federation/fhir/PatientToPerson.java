@@ -23,7 +23,7 @@ import org.hl7.fhir.r4.model.StringType;
  */
 public final class PatientToPerson {
 
-  static final String ADDRESS_DIVISION = HubCodeSystems.BASE + "/StructureDefinition/address-division";
+  static final String ADDRESS_DIVISION = HubCodeSystems.ADDRESS_DIVISION_EXTENSION;
 
   private PatientToPerson() {}
 

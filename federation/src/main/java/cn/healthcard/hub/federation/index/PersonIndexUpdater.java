@@ -33,7 +33,6 @@ public final class PersonIndexUpdater {
   private final Runnable whenMadeNew;
   private volatile boolean created;
   private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
-  private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param whenMadeNew run when this updater made the index (it then lacks the Patients written
@@ -70,11 +69,6 @@ public final class PersonIndexUpdater {
     } finally {
       draining.set(false);
     }
-  }
-
-  /** How many Patients the index refused since start (each logged by id). */
-  public long refused() {
-    return refused.get();
   }
 
   /** Takes one batch of waiting writes; returns how many. */
@@ -128,7 +122,6 @@ public final class PersonIndexUpdater {
     for (PersonIndex.Refusal refusal : index.put(people, versions)) {
       // a record the index cannot hold would otherwise block every write behind it: it is left
       // out of $match (the Patient itself is untouched), and said so by id
-      refused.incrementAndGet();
       log.warn("Person index refused Patient/{} ({}); it is not found by $match until it changes", refusal.id(),
           refusal.reason());
     }

@@ -35,8 +35,7 @@ import org.slf4j.LoggerFactory;
 public class ResidenceDivisionSearch {
   private static final Logger log = LoggerFactory.getLogger(ResidenceDivisionSearch.class);
   public static final String CODE = "division";
-  public static final String ADDRESS_DIVISION =
-      HubCodeSystems.BASE + "/StructureDefinition/address-division";
+  public static final String ADDRESS_DIVISION = HubCodeSystems.ADDRESS_DIVISION_EXTENSION;
   static final String ID = "patient-division";
 
   static SearchParameter searchParameter() {

@@ -236,6 +236,11 @@ class PatientMatchIT extends HubIntegrationTest {
         + "/admin/federation/person-index/rebuild")).header("Authorization", "Bearer " + clients().adminToken())
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(started.statusCode()).isEqualTo(202);
+    // the index is an operator's to rebuild: a hospital is refused
+    String hospital = clients().tokenFor("match-rebuild-hospital", Map.of("role", "hospital"));
+    assertThat(raw.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+        + "/admin/federation/person-index/rebuild")).header("Authorization", "Bearer " + hospital)
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
     Instant deadline = Instant.now().plusSeconds(120);
     JsonNode status = indexStatus();
     while (status.path("rebuild").path("running").asBoolean() || !"done".equals(status.path("rebuild").path("phase").asText())) {

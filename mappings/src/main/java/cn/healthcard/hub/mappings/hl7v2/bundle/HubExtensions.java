@@ -28,7 +28,7 @@ public final class HubExtensions {
    * the address's 6-digit code (XAD-9) resolves to: the county itself, the county that replaced
    * a retired code, else its city or province.
    */
-  public static final String ADDRESS_DIVISION = SD + "address-division";
+  public static final String ADDRESS_DIVISION = HubCodeSystems.ADDRESS_DIVISION_EXTENSION;
 
   /**
    * valueString on Address, only when XAD-9 is not a current county code: the code as sent
