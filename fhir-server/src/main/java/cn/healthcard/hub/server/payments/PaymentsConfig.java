@@ -68,9 +68,25 @@ public class PaymentsConfig {
   /** The ledger; each payment and refund also a PaymentNotice, written in the ledger's transaction. */
   @Bean
   public PaymentOrders paymentOrders(DataSource dataSource, PlatformTransactionManager transactions,
-      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos) {
+      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos, cn.healthcard.hub.insurance.Insurance insurance) {
+    FhirPaymentNotices notices = new FhirPaymentNotices(daos);
+    // a paid Invoice that is a scheme premium starts its members' coverage, in the payment's transaction
+    cn.healthcard.hub.payments.order.PaymentRecords records = new cn.healthcard.hub.payments.order.PaymentRecords() {
+      @Override
+      public void paid(cn.healthcard.hub.payments.order.PaymentOrder order) {
+        notices.paid(order);
+        order.invoice().ifPresent(invoice -> insurance.invoicePaid(invoice.substring(invoice.indexOf('/') + 1),
+            order.paidAt().orElse(order.createdAt()), "payment " + order.id()));
+      }
+
+      @Override
+      public void refunded(cn.healthcard.hub.payments.order.PaymentOrder order,
+          cn.healthcard.hub.payments.order.PaymentRefund refund) {
+        notices.refunded(order, refund);
+      }
+    };
     return new PaymentOrders(JdbcClient.create(dataSource), new TransactionTemplate(transactions), Clock.systemUTC(),
-        new FhirPaymentNotices(daos));
+        records);
   }
 
   @Bean

@@ -51,10 +51,23 @@ public class RecordOperations {
 
   private final DaoRegistry daos;
   private final TransactionTemplate transactions;
+  private final RecordClosed closed;
+
+  /** What else ends when a record is cancelled (the card, the insurance), inside the cancellation's transaction. */
+  public interface RecordClosed {
+    void closed(Patient patient, String reason, String actor);
+
+    RecordClosed NOTHING = (patient, reason, actor) -> {};
+  }
 
   public RecordOperations(DaoRegistry daos, TransactionTemplate transactions) {
+    this(daos, transactions, RecordClosed.NOTHING);
+  }
+
+  public RecordOperations(DaoRegistry daos, TransactionTemplate transactions, RecordClosed closed) {
     this.daos = daos;
     this.transactions = transactions;
+    this.closed = closed;
   }
 
   @Operation(name = "$transfer-out", type = Patient.class)
@@ -110,7 +123,12 @@ public class RecordOperations {
       cancellation.addExtension("reason", new Coding(CANCELLATION_REASON_SYSTEM, reason.getValue(), null));
       cancellation.addExtension("date", date.copy());
       String why = reason.getValue() + (note == null || note.isEmpty() ? "" : ": " + note.getValue());
-      return written(patient, "cancel", "Cancel record", why, OperationRequests.actor(request), patient.getManagingOrganization());
+      Parameters out = written(patient, "cancel", "Cancel record", why, OperationRequests.actor(request),
+          patient.getManagingOrganization());
+      // a failure here rolls the cancellation back; the card's own change commits first, and a
+      // card already cancelled is left as it is, so the cancellation can simply be sent again
+      closed.closed(patient, reason.getValue(), OperationRequests.actor(request));
+      return out;
     });
   }
 

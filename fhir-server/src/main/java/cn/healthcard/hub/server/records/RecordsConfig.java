@@ -21,7 +21,8 @@ public class RecordsConfig {
   @Bean
   public SmartInitializingSingleton recordManagement(
       RestfulServer server, IInterceptorService interceptors, PatientMergeProvider merge, FhirContext fhir,
-      DaoRegistry daos, HubProperties hub, PlatformTransactionManager transactions, Terminology terminology) {
+      DaoRegistry daos, HubProperties hub, PlatformTransactionManager transactions, Terminology terminology,
+      cn.healthcard.hub.cards.registry.CardRegistry cards, cn.healthcard.hub.insurance.Insurance insurance) {
     return () -> {
       // a Provenance names the exact versions it is about (the merge's undo restores the versions
       // before the merge from them); HAPI strips versions from references unless told otherwise
@@ -29,7 +30,8 @@ public class RecordsConfig {
       interceptors.registerInterceptor(new RecordMergeRules(fhir, daos, hub.records().unmergeGracePeriod(), Clock.systemUTC()));
       interceptors.registerInterceptor(new FamilyRecordRules(terminology, daos));
       server.registerProvider(merge);
-      server.registerProvider(new RecordOperations(daos, new TransactionTemplate(transactions)));
+      server.registerProvider(new RecordOperations(daos, new TransactionTemplate(transactions),
+          new ClosedRecordEndsCardAndCoverage(cards, insurance)));
     };
   }
 }

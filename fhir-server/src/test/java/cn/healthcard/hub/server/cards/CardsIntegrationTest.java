@@ -25,7 +25,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 
 /** Helpers for the card platform's tests: institutions, Parameters, signed requests. */
-abstract class CardsIntegrationTest extends HubIntegrationTest {
+public abstract class CardsIntegrationTest extends HubIntegrationTest {
   protected static final String INSTITUTION_SYSTEM = FhirCardHolders.INSTITUTION_SYSTEM;
 
   protected String registerInstitution(String kind, KeyPair key) {

@@ -31,7 +31,7 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
       "$everything", "$merge", "$hapi.fhir.undo-merge", "$transfer-out", "$cancel-record",
       "$enrol-chronic-care", "$follow-ups-due", "$immunization-forecast", "$validate",
       "$card-status", "$create-payment", "$payment-status", "$close-payment",
-      "$refund-payment", "$ihe-pix", "$match");
+      "$refund-payment", "$ihe-pix", "$match", "$check", "$submit");
 
   /** The card platform's operations for issuers. */
   static final List<String> CARD_ISSUER_OPERATIONS = List.of(
@@ -193,13 +193,16 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     for (String operation : List.of("$verify-chain", "$access-log", "$restrict-access", "$lift-restriction",
         "$restrictions", "$review",
         "$card-production-batch", "$card-statistics", "$card-status", "$card-event", "$reconcile-payments",
-        "$ihe-pix", "$match")) {
+        "$ihe-pix", "$match", "$enrol", "$record-premium", "$review-finding")) {
       operationEverywhere(rules, "operator", operation);
     }
     for (String type : ResourceGroups.DIRECTORY) {
       rules.allow("operator").read().resourcesOfType(type).withAnyId();
     }
     rules.allow("operator").read().resourcesOfType("Task").withAnyId();
+    for (String type : ResourceGroups.INSURANCE) {
+      rules.allow("operator").read().resourcesOfType(type).withAnyId();
+    }
     for (String type : ResourceGroups.FINANCE) {
       rules.allow("operator").read().resourcesOfType(type).withAnyId();
     }

@@ -24,7 +24,12 @@ public final class ResourceGroups {
       "AuditEvent", "Subscription", "CodeSystem", "ValueSet", "ConceptMap", "NamingSystem",
       "StructureDefinition", "SearchParameter", "OperationDefinition", "CapabilityStatement",
       "CompartmentDefinition", "ImplementationGuide", "StructureMap", "Consent", "PaymentReconciliation",
-      "PaymentNotice");
+      "PaymentNotice", "ClaimResponse", "ExplanationOfBenefit", "InsurancePlan");
+
+  /** The insurance's records: schemes, coverage, premiums, claims and their settlement, supervision findings. */
+  public static final Set<String> INSURANCE = Set.of(
+      "InsurancePlan", "Coverage", "Invoice", "Claim", "ClaimResponse", "ExplanationOfBenefit", "DetectedIssue",
+      "Group", "Patient");
 
   /**
    * The hub's own money: channel reconciliations and bank statements of its accounts, about every
