@@ -66,6 +66,7 @@ public class Insurance {
   private final Enrolments enrolments;
   private final ClaimLedger ledger;
   private final Findings findings;
+  private final cn.healthcard.hub.insurance.supervision.CostStatistics costs;
 
   public Insurance(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, InsuranceRepository repository) {
     this.transactions = transactions;
@@ -76,6 +77,11 @@ public class Insurance {
     this.enrolments = new Enrolments(jdbc, clock);
     this.ledger = new ClaimLedger(jdbc);
     this.findings = new Findings(jdbc);
+    this.costs = new cn.healthcard.hub.insurance.supervision.CostStatistics(jdbc, clock);
+  }
+
+  public cn.healthcard.hub.insurance.supervision.CostStatistics costs() {
+    return costs;
   }
 
   public Schemes schemes() {
@@ -120,11 +126,18 @@ public class Insurance {
    * @throws EnrolmentRefused naming the element at fault
    */
   public Enrolled enrol(String householdId, Optional<Integer> year, EnrolmentKind kind, String actor) {
+    return enrol(householdId, year, kind, actor, Optional.empty());
+  }
+
+  /** @param division the acting office's division (empty: anywhere) */
+  public Enrolled enrol(String householdId, Optional<Integer> year, EnrolmentKind kind, String actor,
+      Optional<String> division) {
     return transactions.execute(tx -> {
       InsuranceRepository.Household household = repository.household(householdId)
           .orElseThrow(() -> new EnrolmentRefused("household", "no household record Group/" + householdId));
       String county = household.county().orElseThrow(() -> new EnrolmentRefused("household",
           "the head of household's address has no county (address-division): the scheme cannot be chosen"));
+      OutsideDivision.check(division, county, "household Group/" + householdId);
       int schemeYear = year.orElse(LocalDate.now(clock.withZone(Enrolments.CHINA)).getYear());
       Scheme scheme = schemes.current(county, schemeYear).orElseThrow(() -> new EnrolmentRefused("year",
           "no scheme is loaded for county " + county + " and year " + schemeYear));
@@ -164,11 +177,17 @@ public class Insurance {
    * @return the enrolments made active (empty for an Invoice that is not a premium, or paid before)
    */
   public List<Enrolment> invoicePaid(String invoiceId, Instant paidAt, String paidBy) {
+    return invoicePaid(invoiceId, paidAt, paidBy, Optional.empty());
+  }
+
+  /** @param division the acting office's division (empty: anywhere) */
+  public List<Enrolment> invoicePaid(String invoiceId, Instant paidAt, String paidBy, Optional<String> division) {
     return transactions.execute(tx -> {
       Optional<Premium> premium = enrolments.premiumByInvoice(invoiceId);
       if (premium.isEmpty()) {
         return List.of();
       }
+      OutsideDivision.check(division, premium.get().county(), "premium Invoice/" + invoiceId);
       Scheme scheme = schemes.current(premium.get().county(), premium.get().year()).orElseThrow();
       List<Enrolment> activated = enrolments.premiumPaid(scheme, premium.get().id(), paidAt, paidBy);
       if (activated.isEmpty()) {
@@ -316,22 +335,55 @@ public class Insurance {
       ledger.recordResources(id, claimId, responseId, eobId);
       settled = ledger.byId(id).orElseThrow();
 
-      List<SettledClaim> around = ledger.around(claim.cardNumber(), claim.serviceFrom().minus(FundSupervision.LOOK_AROUND),
-          claim.serviceTo().plus(FundSupervision.LOOK_AROUND), id);
-      List<StoredFinding> found = new ArrayList<>();
-      for (Finding f : FundSupervision.evaluate(settled, around, person, scheme.rules())) {
-        findings.record(f, id, claim.cardNumber(), scheme.county(), now).ifPresent(stored2 -> {
-          List<String> claims = new ArrayList<>(List.of(claimId));
-          for (String evidence : f.evidenceClaims()) {
-            ledger.byId(evidence).flatMap(SettledClaim::claimResource).ifPresent(claims::add);
-          }
-          String issue = repository.create(FindingToFhir.issue(stored2, person.patient(), claims, now));
-          String task = repository.create(FindingToFhir.review(stored2, person.patient(), issue, now));
-          findings.recordResources(stored2.id(), issue, task);
-          found.add(findings.byId(stored2.id()).orElseThrow());
-        });
-      }
+      List<StoredFinding> found = supervise(settled, person, scheme, now);
       return new Submitted(settled, true, found);
+    });
+  }
+
+  /**
+   * Runs the fund-supervision rules over a settled claim beside the person's other claims; each
+   * new hit (a rule finds a claim once) recorded with its DetectedIssue and review Task.
+   */
+  private List<StoredFinding> supervise(SettledClaim settled, PersonFacts person, Scheme scheme, Instant now) {
+    List<SettledClaim> around = ledger.around(settled.cardNumber(),
+        settled.serviceFrom().minus(FundSupervision.LOOK_AROUND), settled.serviceTo().plus(FundSupervision.LOOK_AROUND),
+        settled.id());
+    Optional<cn.healthcard.hub.insurance.supervision.CostStatistic> usual = settled.diagnoses().isEmpty()
+        ? Optional.empty()
+        : costs.of(settled.diagnoses().get(0), settled.level().code(), settled.adjudication().setting().code());
+    List<StoredFinding> found = new ArrayList<>();
+    for (Finding f : FundSupervision.evaluate(settled, around, person, scheme.rules(), usual)) {
+      findings.record(f, settled.id(), settled.cardNumber(), settled.county(), now).ifPresent(recorded -> {
+        List<String> claims = new ArrayList<>();
+        settled.claimResource().ifPresent(claims::add);
+        for (String evidence : f.evidenceClaims()) {
+          ledger.byId(evidence).flatMap(SettledClaim::claimResource).ifPresent(claims::add);
+        }
+        String issue = repository.create(FindingToFhir.issue(recorded, settled.patient(), claims, now));
+        String task = repository.create(FindingToFhir.review(recorded, settled.patient(), issue, now));
+        findings.recordResources(recorded.id(), issue, task);
+        found.add(findings.byId(recorded.id()).orElseThrow());
+      });
+    }
+    return found;
+  }
+
+  /**
+   * The supervision rules over a settled claim again (the nightly pass: claims that arrived after
+   * it, today's cost statistics, the card and record as they are now); the findings new this time.
+   */
+  public List<StoredFinding> superviseAgain(String claimId) {
+    return transactions.execute(tx -> {
+      SettledClaim claim = ledger.byId(claimId).orElseThrow(() -> new IllegalArgumentException("no claim " + claimId));
+      if (claim.reversed()) {
+        return List.<StoredFinding>of();
+      }
+      Optional<PersonFacts> person = repository.person(claim.cardNumber());
+      Optional<Scheme> scheme = schemes.version(claim.county(), claim.year(), claim.schemeVersion());
+      if (person.isEmpty() || scheme.isEmpty()) {
+        return List.<StoredFinding>of();
+      }
+      return supervise(claim, person.get(), scheme.get(), clock.instant());
     });
   }
 
@@ -366,9 +418,16 @@ public class Insurance {
    * payment for the claim; the DetectedIssue and its Task follow.
    */
   public StoredFinding review(String detectedIssue, FindingStatus.Decision decision, String reviewer, String note) {
+    return review(detectedIssue, decision, reviewer, note, Optional.empty());
+  }
+
+  /** @param division the reviewing office's division (empty: anywhere) */
+  public StoredFinding review(String detectedIssue, FindingStatus.Decision decision, String reviewer, String note,
+      Optional<String> division) {
     return transactions.execute(tx -> {
       StoredFinding found = findings.byDetectedIssue(detectedIssue)
           .orElseThrow(() -> new IllegalArgumentException("no finding DetectedIssue/" + detectedIssue));
+      OutsideDivision.check(division, found.county(), "finding DetectedIssue/" + detectedIssue);
       StoredFinding reviewed = findings.review(found.id(), decision, reviewer, note, clock.instant());
       if (reviewed.status() == FindingStatus.CONFIRMED) {
         ledger.hold(reviewed.claimId());

@@ -11,7 +11,8 @@ import java.util.Set;
  * @param roles what the client is
  * @param institution the institution (card platform id; a hospital's is its MSH-4) the client
  *     acts for, or null
- * @param division the GB/T 2260 division a public-health client is limited to, or null
+ * @param division the GB/T 2260 division a public-health client or an insurance office is limited
+ *     to, or null
  * @param practitioner {@code Practitioner/...} of a clinician, or null
  * @param patient the Patient id a resident is, or null
  * @param scopes the token's scopes

@@ -17,6 +17,11 @@ public enum Role {
   PAYMENT_CHANNEL("payment-channel"),
   /** Another province's hub: only the federation endpoints. */
   PEER_HUB("peer-hub"),
+  /**
+   * A county (or city, or the province's) insurance office: enrols households, records premiums,
+   * reviews fund-supervision findings and reads the insurance records of residents of its division.
+   */
+  INSURER("insurer"),
   /** A resident: their own record, card and access log. */
   RESIDENT("resident"),
   /** An operator of the hub: administration, card holds, clients, the audit trail. */

@@ -24,7 +24,7 @@ public final class SmartScopes {
       switch (role) {
         case HOSPITAL -> scopes.add("system/*.cruds");
         case CLINICIAN -> scopes.add("user/*.rs");
-        case PUBLIC_HEALTH, PEER_HUB, OPERATOR -> scopes.add("system/*.rs");
+        case PUBLIC_HEALTH, PEER_HUB, OPERATOR, INSURER -> scopes.add("system/*.rs");
         case CARD_ISSUER -> scopes.add("system/Patient.rs");
         case PAYMENT_CHANNEL -> scopes.add("system/PaymentNotice.cru");
         case RESIDENT -> scopes.add("patient/*.rs");

@@ -27,9 +27,30 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/admin/insurance")
 class InsuranceAdmin {
   private final Insurance insurance;
+  private final cn.healthcard.hub.insurance.NightlySupervision supervision;
 
-  InsuranceAdmin(Insurance insurance) {
+  InsuranceAdmin(Insurance insurance, cn.healthcard.hub.insurance.NightlySupervision supervision) {
     this.insurance = insurance;
+    this.supervision = supervision;
+  }
+
+  /** Where the supervision pass stands on this instance. */
+  @GetMapping("/supervision")
+  public Map<String, Object> supervision() {
+    return supervision.status().describe();
+  }
+
+  /** Runs the supervision pass over a day's settlements again ({@code ?date=YYYY-MM-DD}, China time). */
+  @PostMapping("/supervision")
+  public ResponseEntity<Map<String, Object>> supervise(@org.springframework.web.bind.annotation.RequestParam String date) {
+    java.time.LocalDate day;
+    try {
+      day = java.time.LocalDate.parse(date);
+    } catch (java.time.format.DateTimeParseException e) {
+      return ResponseEntity.unprocessableEntity().body(Map.of("error", "date is YYYY-MM-DD"));
+    }
+    boolean started = supervision.runInBackground(day);
+    return ResponseEntity.status(started ? 202 : 409).body(supervision.status().describe());
   }
 
   @PostMapping(path = "/schemes", consumes = "application/json")

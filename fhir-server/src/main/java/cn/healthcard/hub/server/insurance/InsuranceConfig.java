@@ -63,6 +63,15 @@ public class InsuranceConfig {
     return () -> server.registerProvider(new InsuranceOperations(insurance, repository, callers, Clock.systemUTC()));
   }
 
+  /** The nightly fund-supervision pass (and premium lapses), at {@code hub.insurance.supervision.at} China time. */
+  @Bean(initMethod = "start", destroyMethod = "close")
+  public cn.healthcard.hub.insurance.NightlySupervision nightlySupervision(Insurance insurance, DataSource dataSource,
+      @Value("${hub.insurance.supervision.at:02:30}") java.time.LocalTime at) {
+    String instance = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+    return new cn.healthcard.hub.insurance.NightlySupervision(insurance, JdbcClient.create(dataSource), Clock.systemUTC(),
+        at, instance);
+  }
+
   /** The sample scheme for the current year, loaded once unless {@code hub.insurance.sample-scheme=false}. */
   @Bean
   public SmartInitializingSingleton insuranceSampleScheme(Insurance insurance,
@@ -110,6 +119,12 @@ public class InsuranceConfig {
     @Override
     public String actor(ca.uhn.fhir.rest.api.server.RequestDetails request) {
       return RequestCallers.actor(request);
+    }
+
+    @Override
+    public Optional<String> division(ca.uhn.fhir.rest.api.server.RequestDetails request) {
+      return RequestCallers.of(request).filter(c -> c.has(Role.INSURER) && !c.has(Role.OPERATOR))
+          .map(Caller::division);
     }
   }
 }

@@ -82,6 +82,8 @@ class InsuranceIT extends CardsIntegrationTest {
   private String patient(String cardNumber) {
     Patient p = new Patient();
     p.addIdentifier().setSystem(CARD).setValue(cardNumber);
+    p.addAddress().setUse(org.hl7.fhir.r4.model.Address.AddressUse.HOME).addExtension(
+        HubCodeSystems.ADDRESS_DIVISION_EXTENSION, new Coding(HubCodeSystems.DIVISION, cardNumber.substring(0, 6), null));
     p.addName().setText("参保人");
     HttpResponse<String> created = post("/Patient", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(p));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -301,6 +303,35 @@ class InsuranceIT extends CardsIntegrationTest {
     assertThat(value(status, "status")).isEqualTo("cancelled");
     Coverage ended = FHIR.newJsonParser().parseResource(Coverage.class, get("/" + coverage).body());
     assertThat(ended.getStatus()).isEqualTo(Coverage.CoverageStatus.CANCELLED);
+  }
+
+  @Test
+  void aCountyInsuranceOfficeEnrolsAndReadsOnlyInItsCounty() throws Exception {
+    String office = clients().tokenFor("ncms-office-faku", Map.of("role", "insurer", "division", "210124"));
+    String head = patient(fakuNumber(false));
+    String group = household(head, patient(fakuNumber(true)));
+    String elsewhere = household(patient("210102198001010013".substring(0, 17)
+        + ResidentIdNumber.checkCharacter("21010219800101001")), patient(fakuNumber(true)));
+
+    HttpResponse<String> enrolled = raw.send(HttpRequest.newBuilder(URI.create(base() + "/Group/" + group + "/$enrol"))
+        .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + office)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\": \"Parameters\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+    String coverage = ((Reference) parameters(enrolled).getParameters("coverage").get(0).getValue()).getReference();
+    HttpResponse<String> read = raw.send(HttpRequest.newBuilder(URI.create(base() + "/" + coverage))
+        .header("Authorization", "Bearer " + office).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+
+    HttpResponse<String> outside = raw.send(HttpRequest.newBuilder(URI.create(base() + "/Group/" + elsewhere + "/$enrol"))
+        .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + office)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\": \"Parameters\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(outside.statusCode()).as(outside.body()).isEqualTo(403);
+    assertThat(outside.body()).contains("outside this office's division 210124");
+
+    HttpResponse<String> hospitalEnrols = asHospital("/Group/" + group + "/$enrol", "{\"resourceType\": \"Parameters\"}");
+    assertThat(hospitalEnrols.statusCode()).isEqualTo(403);
   }
 
   @Test

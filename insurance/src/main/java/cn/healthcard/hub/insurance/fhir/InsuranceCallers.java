@@ -12,6 +12,14 @@ public interface InsuranceCallers {
   /** The actor recorded for what the caller does (client, practitioner). */
   String actor(RequestDetails request);
 
+  /**
+   * The division an insurance office is limited to; empty for operators and province-wide
+   * offices (and without security).
+   */
+  default Optional<String> division(RequestDetails request) {
+    return Optional.empty();
+  }
+
   /** Without security (development, benchmarks): every caller is the one local institution. */
   InsuranceCallers UNSECURED = new InsuranceCallers() {
     @Override

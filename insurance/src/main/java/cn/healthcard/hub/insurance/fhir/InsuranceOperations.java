@@ -104,7 +104,7 @@ public class InsuranceOperations {
             "kind is regular, newborn or migrant"));
     Optional<Integer> schemeYear = year == null || !year.hasValue() ? Optional.empty() : Optional.of(year.getValue());
     Insurance.Enrolled enrolled = call(() -> insurance.enrol(household.getIdPart(), schemeYear, enrolmentKind,
-        callers.actor(request)));
+        callers.actor(request), callers.division(request)));
     Parameters out = new Parameters();
     out.addParameter().setName("invoice").setValue(new Reference("Invoice/" + enrolled.invoice()));
     out.addParameter().setName("amount").setValue(SettlementToFhir.money(enrolled.premium().amountFen()));
@@ -128,7 +128,8 @@ public class InsuranceOperations {
     }
     Instant at = paidAt == null || !paidAt.hasValue() ? clock.instant() : paidAt.getValue().toInstant();
     String by = callers.actor(request) + (reference == null || !reference.hasValue() ? "" : " ref " + reference.getValue());
-    List<Enrolment> activated = call(() -> insurance.invoicePaid(invoice.getIdPart(), at, by));
+    List<Enrolment> activated = call(() -> insurance.invoicePaid(invoice.getIdPart(), at, by,
+        callers.division(request)));
     Parameters out = new Parameters();
     for (Enrolment e : activated) {
       out.addParameter().setName("coverage").setValue(new Reference("Coverage/" + e.coverage().orElseThrow()));
@@ -153,7 +154,7 @@ public class InsuranceOperations {
       throw invalidParameter("decision", "decision is confirm or dismiss");
     }
     StoredFinding reviewed = call(() -> insurance.review(issue.getIdPart(), d, callers.actor(request),
-        note == null ? null : note.getValue()));
+        note == null ? null : note.getValue(), callers.division(request)));
     return repository.read(DetectedIssue.class, reviewed.detectedIssue().orElseThrow());
   }
 
@@ -185,6 +186,8 @@ public class InsuranceOperations {
         throw conflict;
       }
       throw invalid(e.element(), e.getMessage());
+    } catch (cn.healthcard.hub.insurance.OutsideDivision e) {
+      throw new ForbiddenOperationException(e.getMessage());
     } catch (EnrolmentRefused e) {
       throw invalidParameter(e.element(), e.getMessage());
     } catch (IllegalStateException e) {

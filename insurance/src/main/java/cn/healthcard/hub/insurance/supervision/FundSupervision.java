@@ -28,8 +28,11 @@ public final class FundSupervision {
 
   private FundSupervision() {}
 
+  /**
+   * @param usualCost what claims of this principal diagnosis usually cost at this level, if known
+   */
   public static List<Finding> evaluate(SettledClaim claim, List<SettledClaim> others, PersonFacts person,
-      SchemeRules rules) {
+      SchemeRules rules, Optional<CostStatistic> usualCost) {
     List<Finding> findings = new ArrayList<>();
     LocalDate day = LocalDate.ofInstant(claim.serviceFrom(), CHINA);
     LocalDate lastDay = LocalDate.ofInstant(claim.serviceTo(), CHINA);
@@ -90,6 +93,11 @@ public final class FundSupervision {
       findings.add(new Finding(SupervisionRule.REPEATED_CLAIM, "the same items, quantities and prices as "
           + repeated.size() + " other claim(s) of this hospital", repeated));
     }
+    usualCost.filter(s -> s.outlier(claim.adjudication().submittedFen())).ifPresent(s ->
+        findings.add(new Finding(SupervisionRule.COST_OUTLIER, String.format(
+            "billed %.2f CNY where %d claims of %s at %s level average %.2f (standard deviation %.2f)",
+            claim.adjudication().submittedFen() / 100.0, s.claims(), s.diagnosis(), s.level(), s.meanFen() / 100.0,
+            s.stddevFen() / 100.0), List.of())));
     return findings;
   }
 }

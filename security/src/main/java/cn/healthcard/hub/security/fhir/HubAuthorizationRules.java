@@ -99,6 +99,7 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
         case RESIDENT -> resident(rules, caller);
         case OPERATOR -> operator(rules);
         case PEER_HUB -> peerHub(rules);
+        case INSURER -> insurer(rules);
         case PAYMENT_CHANNEL -> { }
       }
     }
@@ -170,6 +171,24 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     }
   }
 
+  /**
+   * An insurance office: the insurance records (narrowed to its division's residents by {@link
+   * HubConsentService}), its review tasks, enrolment, premiums and the review of findings (the
+   * operations check the division).
+   */
+  private static void insurer(RuleBuilder rules) {
+    for (String type : ResourceGroups.INSURANCE) {
+      rules.allow("insurer").read().resourcesOfType(type).withAnyId();
+    }
+    rules.allow("insurer").read().resourcesOfType("Task").withAnyId();
+    for (String operation : INSURER_OPERATIONS) {
+      operationEverywhere(rules, "insurer", operation);
+    }
+  }
+
+  /** The insurance offices' operations (operators may call them too). */
+  static final List<String> INSURER_OPERATIONS = List.of("$enrol", "$record-premium", "$review-finding");
+
   private static void cardIssuer(RuleBuilder rules) {
     for (String operation : CARD_ISSUER_OPERATIONS) {
       operationEverywhere(rules, "card-issuer", operation);
@@ -193,7 +212,10 @@ public class HubAuthorizationRules extends AuthorizationInterceptor {
     for (String operation : List.of("$verify-chain", "$access-log", "$restrict-access", "$lift-restriction",
         "$restrictions", "$review",
         "$card-production-batch", "$card-statistics", "$card-status", "$card-event", "$reconcile-payments",
-        "$ihe-pix", "$match", "$enrol", "$record-premium", "$review-finding")) {
+        "$ihe-pix", "$match")) {
+      operationEverywhere(rules, "operator", operation);
+    }
+    for (String operation : INSURER_OPERATIONS) {
       operationEverywhere(rules, "operator", operation);
     }
     for (String type : ResourceGroups.DIRECTORY) {

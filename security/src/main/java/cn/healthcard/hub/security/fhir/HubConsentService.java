@@ -163,7 +163,8 @@ public final class HubConsentService implements IConsentService {
       // another province finds people by their demographics (PDQm, PIXm); their records stay narrowed
       return true;
     }
-    if (caller.has(Role.PUBLIC_HEALTH) && ResourceGroups.PUBLIC_HEALTH.contains(type)) {
+    if ((caller.has(Role.PUBLIC_HEALTH) && ResourceGroups.PUBLIC_HEALTH.contains(type))
+        || (caller.has(Role.INSURER) && ResourceGroups.INSURANCE.contains(type))) {
       if (caller.division() == null) {
         return true;
       }
