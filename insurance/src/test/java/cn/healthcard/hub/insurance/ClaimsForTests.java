@@ -17,13 +17,13 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 
 /** Claims and card numbers as the module's tests need them. */
-final class ClaimsForTests {
+public final class ClaimsForTests {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private ClaimsForTests() {}
 
   /** A new card number issued in {@code county}, of a man or a woman born on 1970-01-01 + n days. */
-  static String card(String county, boolean female) {
+  public static String card(String county, boolean female) {
     while (true) {
       int n = SEQUENCE.incrementAndGet();
       String birth = java.time.LocalDate.of(1960, 1, 1).plusDays(n / 500).format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
@@ -36,9 +36,9 @@ final class ClaimsForTests {
   }
 
   /** One item: catalogue code, class, quantity, unit price in yuan. */
-  record Item(String code, String itemClass, String quantity, String unitYuan) {}
+  public record Item(String code, String itemClass, String quantity, String unitYuan) {}
 
-  static Item item(String code, String itemClass, String quantity, String unitYuan) {
+  public static Item item(String code, String itemClass, String quantity, String unitYuan) {
     return new Item(code, itemClass, quantity, unitYuan);
   }
 
@@ -46,7 +46,7 @@ final class ClaimsForTests {
    * @param from care began (China local time, ISO)
    * @param to discharge (inpatient) or the end of the visit
    */
-  static Claim claim(String number, String card, boolean inpatient, String from, String to, Item... items) {
+  public static Claim claim(String number, String card, boolean inpatient, String from, String to, Item... items) {
     Claim c = new Claim();
     c.addIdentifier().setValue(number);
     c.setStatus(Claim.ClaimStatus.ACTIVE);
@@ -68,7 +68,7 @@ final class ClaimsForTests {
     return c;
   }
 
-  static Claim reversal(String originalNumber) {
+  public static Claim reversal(String originalNumber) {
     Claim c = new Claim();
     c.setStatus(Claim.ClaimStatus.CANCELLED);
     c.addRelated().setClaim(new Reference().setIdentifier(new Identifier().setValue(originalNumber)));

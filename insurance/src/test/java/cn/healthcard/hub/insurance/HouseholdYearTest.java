@@ -45,17 +45,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * never paying past the cap. The scheme is the sample with a 10,000 yuan annual cap, for 2031
  * (window September to December 2030).
  */
-class HouseholdYearTest {
+public class HouseholdYearTest {
 
-  static final String COUNTY = "210124";
-  static final int YEAR = 2031;
-  static final MovableClock CLOCK = new MovableClock(Instant.parse("2030-11-15T02:00:00Z"));
+  public static final String COUNTY = "210124";
+  public static final int YEAR = 2031;
+  public static final MovableClock CLOCK = new MovableClock(Instant.parse("2030-11-15T02:00:00Z"));
   static final InMemoryRepository REPOSITORY = new InMemoryRepository();
-  static Insurance insurance;
-  static JdbcClient jdbc;
+  public static Insurance insurance;
+  public static JdbcClient jdbc;
 
-  static final String TOWNSHIP = "T-HOSP-" + System.nanoTime();
-  static final String COUNTY_HOSPITAL = "C-HOSP-" + System.nanoTime();
+  public static final String TOWNSHIP = "T-HOSP-" + System.nanoTime();
+  public static final String COUNTY_HOSPITAL = "C-HOSP-" + System.nanoTime();
   static final String CITY_HOSPITAL = "Y-HOSP-" + System.nanoTime();
 
   static String schemeDocument() {
@@ -69,8 +69,24 @@ class HouseholdYearTest {
     }
   }
 
+  public static java.time.Clock clock() {
+    return CLOCK;
+  }
+
+  /** The register's people, by card number, as the tests set them. */
+  public static java.util.Map<String, PersonFacts> people() {
+    return REPOSITORY.people;
+  }
+
+  public static InsuranceRepository repository() {
+    return REPOSITORY;
+  }
+
   @BeforeAll
-  static void scheme() {
+  public static synchronized void scheme() {
+    if (insurance != null) {
+      return;
+    }
     DataSource dataSource = TestDatabase.dataSource();
     jdbc = JdbcClient.create(dataSource);
     insurance = new Insurance(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), CLOCK, REPOSITORY);
@@ -83,7 +99,7 @@ class HouseholdYearTest {
   }
 
   /** A household of a man (head) and a woman, both known to the repository. */
-  static InsuranceRepository.Household household() {
+  public static InsuranceRepository.Household household() {
     String head = ClaimsForTests.card(COUNTY, false);
     String wife = ClaimsForTests.card(COUNTY, true);
     REPOSITORY.people.put(head, new PersonFacts("P" + head, Optional.empty(), Optional.of("active")));
@@ -96,7 +112,7 @@ class HouseholdYearTest {
     return household;
   }
 
-  static String card(InsuranceRepository.Household h, int member) {
+  public static String card(InsuranceRepository.Household h, int member) {
     return h.members().get(member).cardNumber().orElseThrow();
   }
 
@@ -238,6 +254,19 @@ class HouseholdYearTest {
     Insurance.Submitted claim = insurance.submit(claim("L1-" + head, head, false, "2031-02-03T09:00:00",
         "2031-02-03T10:00:00", item("110200001", "A", "1", "100.00")), TOWNSHIP);
     assertThat(claim.claim().adjudication().claimReasons()).containsExactly(Reason.NOT_ENROLLED);
+  }
+
+  @Test
+  void aPremiumPaidAfterAMemberDiedActivatesOnlyTheLiving() {
+    CLOCK.set("2030-11-15T10:00:00");
+    InsuranceRepository.Household h = household();
+    Insurance.Enrolled enrolled = insurance.enrol(h.id(), Optional.of(YEAR), EnrolmentKind.REGULAR, "office");
+    assertThat(insurance.personLeft(card(h, 1))).hasSize(1);
+
+    List<Enrolment> active = insurance.invoicePaid(enrolled.invoice(), CLOCK.instant(), "bank");
+
+    assertThat(active).extracting(Enrolment::cardNumber).containsExactly(card(h, 0));
+    assertThat(insurance.enrolments().holding(card(h, 1), YEAR)).isEmpty();
   }
 
   @Test

@@ -28,10 +28,59 @@ import org.springframework.web.bind.annotation.RestController;
 class InsuranceAdmin {
   private final Insurance insurance;
   private final cn.healthcard.hub.insurance.NightlySupervision supervision;
+  private final cn.healthcard.hub.insurance.bank.BankLink bank;
+  private final java.nio.file.Path bankOutbound;
 
-  InsuranceAdmin(Insurance insurance, cn.healthcard.hub.insurance.NightlySupervision supervision) {
+  InsuranceAdmin(Insurance insurance, cn.healthcard.hub.insurance.NightlySupervision supervision,
+      cn.healthcard.hub.insurance.bank.BankLink bank, cn.healthcard.hub.server.HubProperties hub) {
     this.insurance = insurance;
     this.supervision = supervision;
+    this.bank = bank;
+    this.bankOutbound = InsuranceFilesConfig.outbound(hub, "insurance-bank");
+  }
+
+  /** A batch of a county's due premiums for the partner bank to deduct; 204 when none is due. */
+  @PostMapping("/bank/premium-collection")
+  public ResponseEntity<Map<String, Object>> collectPremiums(@org.springframework.web.bind.annotation.RequestParam String county,
+      java.security.Principal principal) throws java.io.IOException {
+    if (!county.matches("\\d{6}")) {
+      return ResponseEntity.unprocessableEntity().body(Map.of("error", "county is a six-digit GB/T 2260 code"));
+    }
+    return written(bank.collectPremiums(county, principal == null ? "operator" : principal.getName()));
+  }
+
+  /** A batch of the fund's transfers to hospitals; 204 when nothing is owed. */
+  @PostMapping("/bank/fund-transfer")
+  public ResponseEntity<Map<String, Object>> transferFunds(java.security.Principal principal) throws java.io.IOException {
+    return written(bank.transferFunds(principal == null ? "operator" : principal.getName()));
+  }
+
+  /** A batch's file as it was sent (made again from its lines). */
+  @GetMapping(path = "/bank/batches/{id}/file", produces = "text/csv")
+  public ResponseEntity<byte[]> batchFile(@PathVariable String id) {
+    return bank.file(id).map(b -> ResponseEntity.ok()
+            .header("Content-Disposition", "attachment; filename=\"" + b.fileName() + "\"").body(b.content()))
+        .orElse(ResponseEntity.notFound().build());
+  }
+
+  private ResponseEntity<Map<String, Object>> written(java.util.Optional<cn.healthcard.hub.insurance.bank.BankLink.Batch> made)
+      throws java.io.IOException {
+    if (made.isEmpty()) {
+      return ResponseEntity.noContent().build();
+    }
+    cn.healthcard.hub.insurance.bank.BankLink.Batch b = made.get();
+    java.nio.file.Files.createDirectories(bankOutbound);
+    java.nio.file.Path partial = bankOutbound.resolve(b.fileName() + ".tmp");
+    java.nio.file.Files.write(partial, b.content());
+    java.nio.file.Files.move(partial, bankOutbound.resolve(b.fileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("batch", b.id());
+    body.put("kind", b.kind());
+    body.put("file", b.fileName());
+    body.put("lines", b.lines());
+    body.put("amountFen", b.amountFen());
+    return ResponseEntity.status(201).body(body);
   }
 
   /** Where the supervision pass stands on this instance. */

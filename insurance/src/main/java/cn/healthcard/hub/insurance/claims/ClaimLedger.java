@@ -102,7 +102,9 @@ public class ClaimLedger {
 
   /** Reverses a settled claim: no longer counted in the person's usage, the fund's payable taken back. */
   public void reverse(SettledClaim claim, Instant at) {
-    int changed = jdbc.sql("update hub.insurance_claim set status = 'reversed', reversed_at = ?, fund_status = 'none'"
+    // reversed after the fund paid it: the hospital owes it back, netted in the next transfer
+    int changed = jdbc.sql("update hub.insurance_claim set status = 'reversed', reversed_at = ?,"
+            + " fund_status = case when fund_status = 'paid' then 'recover' else 'none' end"
             + " where id = ? and status = 'settled'")
         .param(Timestamp.from(at)).param(claim.id()).update();
     if (changed == 1 && claim.adjudication().benefitFen() > 0) {
@@ -116,14 +118,18 @@ public class ClaimLedger {
         .param(claimId).param(institution).param(fen).param(entry).param(Timestamp.from(at)).update();
   }
 
-  /** What the fund owes a hospital for its claims (settlements less reversals), payable and held apart. */
+  /**
+   * What the fund owes a hospital and has not paid: settled claims not yet paid, less claims
+   * reversed after they were paid; claims held by a confirmed finding apart.
+   */
   public record Payable(long payableFen, long heldFen) {}
 
   public Payable payable(String institution) {
-    return jdbc.sql("select coalesce(sum(f.amount_fen) filter (where c.fund_status <> 'held'), 0),"
+    return jdbc.sql("select coalesce(sum(f.amount_fen) filter (where c.fund_status = 'payable'"
+            + " or (c.fund_status = 'recover' and f.entry = 'reversal')), 0),"
             + " coalesce(sum(f.amount_fen) filter (where c.fund_status = 'held'), 0)"
             + " from hub.insurance_fund_ledger f join hub.insurance_claim c on c.id = f.claim_id"
-            + " where f.institution = ? and c.fund_status <> 'paid'")
+            + " where f.institution = ?")
         .param(institution).query((rs, n) -> new Payable(rs.getLong(1), rs.getLong(2))).single();
   }
 

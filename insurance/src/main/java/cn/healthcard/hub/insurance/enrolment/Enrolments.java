@@ -118,6 +118,10 @@ public class Enrolments {
     LocalDate paidDay = LocalDate.ofInstant(paidAt, CHINA);
     List<Enrolment> activated = new ArrayList<>();
     for (Enrolment e : byPremium(premiumId)) {
+      if (e.status() != EnrolmentStatus.PENDING) {
+        // a member who died or left before the money came stays as they are
+        continue;
+      }
       EnrolmentStatus next = e.status().next(EnrolmentStatus.Event.PREMIUM_PAID);
       LocalDate from;
       if (e.kind() == EnrolmentKind.NEWBORN) {
