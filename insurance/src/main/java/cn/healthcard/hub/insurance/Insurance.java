@@ -269,7 +269,13 @@ public class Insurance {
   }
 
   /** A settlement, and whether this call made it (false: the same claim number was settled before). */
-  public record Submitted(SettledClaim claim, boolean isNew, List<StoredFinding> findings) {}
+  public record Submitted(SettledClaim claim, boolean isNew, List<StoredFinding> findings,
+      Optional<ClaimResponse> response) {
+
+    public Submitted(SettledClaim claim, boolean isNew, List<StoredFinding> findings) {
+      this(claim, isNew, findings, Optional.empty());
+    }
+  }
 
   /**
    * Settles a hospital's claim (or, for a claim with status cancelled, reverses the one it relates
@@ -317,10 +323,14 @@ public class Insurance {
           claim.setting(), provider.level(), !provider.county().equals(scheme.county()), claim.referred(),
           claim.lines()));
       String id = "C" + hex(10);
-      Instant now = clock.instant();
+      // as the database keeps it, so that the claim in hand and the one read back are the same
+      Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
       ledger.settle(id, claim, person.patient(), scheme.county(), year, scheme.version(), provider.level(),
           adjudication, replaces, now);
-      SettledClaim settled = ledger.byId(id).orElseThrow();
+      SettledClaim settled = new SettledClaim(id, institution, claim.claimNo(), claim.cardNumber(), person.patient(),
+          scheme.county(), year, scheme.version(), provider.level(), claim.serviceFrom(), claim.serviceTo(),
+          claim.diagnoses(), claim.fingerprint(), "settled", adjudication.benefitFen() > 0 ? "payable" : "none",
+          adjudication, replaces, Optional.empty(), Optional.empty(), Optional.empty(), now);
 
       Claim stored = resource.copy();
       stored.setId((String) null);
@@ -329,14 +339,17 @@ public class Insurance {
           .setValue(claim.claimNo()));
       stored.setPatient(new org.hl7.fhir.r4.model.Reference("Patient/" + person.patient()));
       String claimId = repository.create(stored);
-      String responseId = repository.create(SettlementToFhir.claimResponse(settled, scheme.product(), claimId));
+      ClaimResponse response = SettlementToFhir.claimResponse(settled, scheme.product(), claimId);
+      String responseId = repository.create(response);
       String eobId = repository.create(SettlementToFhir.explanation(settled, scheme.product(), resource, claimId,
           responseId, enrolment.flatMap(Enrolment::coverage)));
       ledger.recordResources(id, claimId, responseId, eobId);
-      settled = ledger.byId(id).orElseThrow();
+      settled = settled.withResources(claimId, responseId, eobId);
+      response.setId(new org.hl7.fhir.r4.model.IdType("ClaimResponse", responseId, "1"));
+      response.getMeta().setVersionId("1");
 
       List<StoredFinding> found = supervise(settled, person, scheme, now);
-      return new Submitted(settled, true, found);
+      return new Submitted(settled, true, found, Optional.of(response));
     });
   }
 

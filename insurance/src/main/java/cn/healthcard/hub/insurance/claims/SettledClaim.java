@@ -37,6 +37,13 @@ public record SettledClaim(
     Optional<String> eob,
     Instant settledAt) {
 
+  /** The same claim with the FHIR resources that show it. */
+  public SettledClaim withResources(String claim, String response, String explanation) {
+    return new SettledClaim(id, institution, claimNo, cardNumber, patient, county, year, schemeVersion, level, serviceFrom,
+        serviceTo, diagnoses, fingerprint, status, fundStatus, adjudication, replaces, Optional.of(claim),
+        Optional.of(response), Optional.of(explanation), settledAt);
+  }
+
   public boolean reversed() {
     return "reversed".equals(status);
   }

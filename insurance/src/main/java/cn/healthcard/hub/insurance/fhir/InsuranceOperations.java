@@ -89,8 +89,9 @@ public class InsuranceOperations {
       throw invalid("Claim", "the body is a Claim");
     }
     Insurance.Submitted submitted = call(() -> insurance.submit(claim, institution));
-    String response = submitted.claim().claimResponse().orElseThrow();
-    return repository.read(ClaimResponse.class, response);
+    // a new settlement answers the response it just wrote; a repeat or a reversal, the stored one
+    return submitted.response().orElseGet(() ->
+        repository.read(ClaimResponse.class, submitted.claim().claimResponse().orElseThrow()));
   }
 
   @Operation(name = "$enrol", type = Group.class, idempotent = false)
