@@ -29,12 +29,10 @@ import cn.healthcard.hub.insurance.supervision.Findings;
 import cn.healthcard.hub.insurance.supervision.FundSupervision;
 import cn.healthcard.hub.insurance.supervision.PersonFacts;
 import cn.healthcard.hub.insurance.supervision.StoredFinding;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Claim;
@@ -56,7 +54,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class Insurance {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final TransactionTemplate transactions;
   private final Clock clock;
@@ -322,7 +319,7 @@ public class Insurance {
       Adjudication adjudication = Adjudicator.adjudicate(scheme, refusal, usage, new ClaimToAdjudicate(
           claim.setting(), provider.level(), !provider.county().equals(scheme.county()), claim.referred(),
           claim.lines()));
-      String id = "C" + hex(10);
+      String id = RandomIds.next("C", 10);
       // as the database keeps it, so that the claim in hand and the one read back are the same
       Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
       ledger.settle(id, claim, person.patient(), scheme.county(), year, scheme.version(), provider.level(),
@@ -413,7 +410,7 @@ public class Insurance {
     reversed.claimResponse().ifPresent(id -> {
       ClaimResponse r = repository.read(ClaimResponse.class, id);
       r.setStatus(ClaimResponse.ClaimResponseStatus.CANCELLED);
-      r.setDisposition("reversed: the fund's share of " + yuan(original.adjudication().benefitFen())
+      r.setDisposition("reversed: the fund's share of " + SettlementToFhir.yuan(original.adjudication().benefitFen())
           + " CNY is taken back");
       r.setPayment(null);
       repository.update(r);
@@ -462,13 +459,5 @@ public class Insurance {
     });
   }
 
-  private static String yuan(long fen) {
-    return java.math.BigDecimal.valueOf(fen).movePointLeft(2).setScale(2).toPlainString();
-  }
 
-  private static String hex(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
 }

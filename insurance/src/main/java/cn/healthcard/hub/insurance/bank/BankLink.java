@@ -3,12 +3,11 @@ package cn.healthcard.hub.insurance.bank;
 import cn.healthcard.hub.insurance.Insurance;
 import cn.healthcard.hub.insurance.InsuranceRepository;
 import cn.healthcard.hub.insurance.fhir.InsuranceCodes;
+import cn.healthcard.hub.insurance.fhir.SettlementToFhir;
 import cn.healthcard.hub.terminology.HubCodeSystems;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,7 +20,6 @@ import java.util.Optional;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Money;
 import org.hl7.fhir.r4.model.PaymentReconciliation;
 import org.hl7.fhir.r4.model.Reference;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,7 +36,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class BankLink {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final JdbcClient jdbc;
   private final TransactionTemplate transactions;
@@ -69,7 +66,7 @@ public class BankLink {
       if (due.isEmpty()) {
         return Optional.<Batch>empty();
       }
-      String id = "BB" + hex(8);
+      String id = cn.healthcard.hub.insurance.RandomIds.next("BB", 8);
       String name = "NCMS-PREMIUM-" + county + "-" + id + ".csv";
       jdbc.sql("insert into hub.insurance_bank_batch (id, kind, county, file_name, lines, amount_fen, created_at,"
               + " created_by) values (?, 'premium-collection', ?, ?, 0, 0, ?, ?)")
@@ -106,7 +103,7 @@ public class BankLink {
       for (Map<String, Object> row : owed) {
         byInstitution.computeIfAbsent((String) row.get("institution"), k -> new ArrayList<>()).add(row);
       }
-      String id = "BT" + hex(8);
+      String id = cn.healthcard.hub.insurance.RandomIds.next("BT", 8);
       jdbc.sql("insert into hub.insurance_bank_batch (id, kind, file_name, lines, amount_fen, created_at, created_by)"
               + " values (?, 'fund-transfer', ?, 0, 0, ?, ?)")
           .param(id).param("NCMS-TRANSFER-" + id + ".csv").param(Timestamp.from(clock.instant())).param(actor).update();
@@ -225,7 +222,7 @@ public class BankLink {
                 a.paid() ? "payment" : "adjustment", null)))
             .setIdentifier(new Identifier().setSystem(HubCodeSystems.BASE + "/NamingSystem/bank-batch-line")
                 .setValue(a.batch() + "/" + a.line()))
-            .setAmount(money(a.paid() ? lineAmount : 0))
+            .setAmount(SettlementToFhir.money(a.paid() ? lineAmount : 0))
             .setDate(Date.from(at));
         if (a.paid()) {
           paid++;
@@ -254,7 +251,7 @@ public class BankLink {
       reconciliation.setOutcome(failed == 0 ? org.hl7.fhir.r4.model.Enumerations.RemittanceOutcome.COMPLETE
           : org.hl7.fhir.r4.model.Enumerations.RemittanceOutcome.PARTIAL);
       reconciliation.setPaymentDate(Date.from(latest == null ? clock.instant() : latest));
-      reconciliation.setPaymentAmount(money(amount));
+      reconciliation.setPaymentAmount(SettlementToFhir.money(amount));
       reconciliation.setPaymentIdentifier(new Identifier().setSystem(InsuranceCodes.SCHEME).setValue(fileName));
       String id = repository.create(reconciliation);
       jdbc.sql("update hub.insurance_bank_answer set reconciliation = ? where sha256 = ?").param(id).param(sha256).update();
@@ -262,9 +259,6 @@ public class BankLink {
     });
   }
 
-  private static Money money(long fen) {
-    return new Money().setValue(BigDecimal.valueOf(fen).movePointLeft(2).setScale(2)).setCurrency("CNY");
-  }
 
   private static String sha256(byte[] bytes) {
     try {
@@ -274,9 +268,4 @@ public class BankLink {
     }
   }
 
-  private static String hex(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
 }

@@ -2,7 +2,6 @@ package cn.healthcard.hub.insurance.enrolment;
 
 import cn.healthcard.hub.insurance.adjudication.Reason;
 import cn.healthcard.hub.insurance.scheme.Scheme;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -11,7 +10,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
@@ -26,7 +24,6 @@ public class Enrolments {
 
   /** The province's day: a premium paid at 23:30 in Shenyang is paid that day. */
   public static final ZoneOffset CHINA = ZoneOffset.ofHours(8);
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final String COLUMNS = "id, county, year, household, card_number, patient, head, kind, status,"
       + " premium_id, covered_from, coverage";
 
@@ -71,7 +68,7 @@ public class Enrolments {
     }
     Instant now = clock.instant();
     LocalDate due = kind == EnrolmentKind.REGULAR ? scheme.enrolmentTo() : today;
-    String premiumId = "PR" + hex(10);
+    String premiumId = cn.healthcard.hub.insurance.RandomIds.next("PR", 10);
     long amount = scheme.contributionFen() * members.size();
     jdbc.sql("insert into hub.insurance_premium (id, household, county, year, amount_fen, status, due_on, created_at)"
             + " values (?, ?, ?, ?, ?, 'due', ?, ?)")
@@ -79,7 +76,7 @@ public class Enrolments {
         .param(due).param(Timestamp.from(now)).update();
     List<Enrolment> made = new ArrayList<>();
     for (Member m : members) {
-      String id = "EN" + hex(10);
+      String id = cn.healthcard.hub.insurance.RandomIds.next("EN", 10);
       try {
         jdbc.sql("insert into hub.insurance_enrolment (id, county, year, household, card_number, patient, head, kind,"
                 + " status, premium_id, enrolled_at, enrolled_by) values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)")
@@ -242,9 +239,4 @@ public class Enrolments {
         Optional.ofNullable(rs.getString("coverage")));
   }
 
-  private static String hex(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
 }

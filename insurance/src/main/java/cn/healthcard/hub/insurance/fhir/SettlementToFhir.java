@@ -198,11 +198,12 @@ public final class SettlementToFhir {
         + " CNY";
   }
 
-  static Money money(long fen) {
+  /** An amount of fen as Money in CNY with two decimals. */
+  public static Money money(long fen) {
     return new Money().setValue(BigDecimal.valueOf(fen).movePointLeft(2).setScale(2)).setCurrency("CNY");
   }
 
-  static String yuan(long fen) {
+  public static String yuan(long fen) {
     return BigDecimal.valueOf(fen).movePointLeft(2).setScale(2).toPlainString();
   }
 

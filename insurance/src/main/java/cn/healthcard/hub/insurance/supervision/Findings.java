@@ -1,12 +1,10 @@
 package cn.healthcard.hub.insurance.supervision;
 
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,7 +15,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public class Findings {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final String COLUMNS = "id, rule, claim_id, card_number, county, detail, evidence, status,"
       + " detected_issue, task";
 
@@ -29,9 +26,7 @@ public class Findings {
 
   /** Records the finding unless this rule already found this claim; the new one, or empty. */
   public Optional<StoredFinding> record(Finding finding, String claimId, String cardNumber, String county, Instant at) {
-    byte[] b = new byte[10];
-    RANDOM.nextBytes(b);
-    String id = "F" + HexFormat.of().formatHex(b);
+    String id = cn.healthcard.hub.insurance.RandomIds.next("F", 10);
     int inserted = jdbc.sql("insert into hub.insurance_finding (id, rule, severity, claim_id, card_number, county,"
             + " detail, evidence, status, detected_at) values (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)"
             + " on conflict (rule, claim_id) do nothing")
