@@ -63,6 +63,13 @@ public class InsuranceConfig {
     return () -> server.registerProvider(new InsuranceOperations(insurance, repository, callers, Clock.systemUTC()));
   }
 
+  @Bean
+  @org.springframework.core.annotation.Order(org.springframework.core.Ordered.LOWEST_PRECEDENCE)
+  public org.springframework.context.ApplicationListener<org.springframework.context.event.ContextRefreshedEvent>
+      insuranceSearches(DaoRegistry daos, ca.uhn.fhir.rest.server.util.ISearchParamRegistry registry) {
+    return event -> InsuranceSearches.install(daos, registry);
+  }
+
   /** The nightly fund-supervision pass (and premium lapses), at {@code hub.insurance.supervision.at} China time. */
   @Bean(initMethod = "start", destroyMethod = "close")
   public cn.healthcard.hub.insurance.NightlySupervision nightlySupervision(Insurance insurance, DataSource dataSource,

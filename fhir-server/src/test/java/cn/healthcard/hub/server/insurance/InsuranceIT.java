@@ -213,6 +213,12 @@ class InsuranceIT extends CardsIntegrationTest {
     Bundle eobs = FHIR.newJsonParser().parseResource(Bundle.class, get("/ExplanationOfBenefit?patient=" + head).body());
     assertThat(eobs.getEntry()).hasSize(1);
     R4Validation.assertValid(eobs.getEntryFirstRep().getResource());
+    Bundle byProvider = FHIR.newJsonParser().parseResource(Bundle.class, get("/ExplanationOfBenefit?patient=" + head
+        + "&institution=" + HubCodeSystems.INSTITUTION + "%7C" + HOSPITAL).body());
+    assertThat(byProvider.getEntry()).hasSize(1);
+    Bundle otherProvider = FHIR.newJsonParser().parseResource(Bundle.class, get("/ExplanationOfBenefit?patient=" + head
+        + "&institution=" + HubCodeSystems.INSTITUTION + "%7CANOTHER_HOSPITAL").body());
+    assertThat(otherProvider.getEntry()).isEmpty();
 
     HttpResponse<String> owed = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
         + "/admin/insurance/payables/" + HOSPITAL)).GET().build());
@@ -303,6 +309,45 @@ class InsuranceIT extends CardsIntegrationTest {
     assertThat(value(status, "status")).isEqualTo("cancelled");
     Coverage ended = FHIR.newJsonParser().parseResource(Coverage.class, get("/" + coverage).body());
     assertThat(ended.getStatus()).isEqualTo(Coverage.CoverageStatus.CANCELLED);
+  }
+
+  @Test
+  void aPremiumPaidThroughThePaymentPlatformStartsTheCoverage() throws Exception {
+    String headCard = fakuNumber(false);
+    String head = patient(headCard);
+    String group = household(head, patient(fakuNumber(true)));
+    Parameters enrolment = parameters(operation("/Group/" + group + "/$enrol", new Parameters()));
+    String invoice = ((Reference) enrolment.getParameter("invoice").getValue()).getReference();
+    String coverage = ((Reference) enrolment.getParameters("coverage").get(0).getValue()).getReference();
+
+    // the township centre's window takes the premium on WeChat Pay (the sandbox)
+    String number = "PREMIUM-" + System.nanoTime();
+    Parameters order = new Parameters();
+    order.addParameter("channel", new CodeType("wechatpay"));
+    order.addParameter("merchantOrderNo", new StringType(number));
+    order.addParameter().setName("amount").setValue(new Money().setValue(new BigDecimal("760.00")).setCurrency("CNY"));
+    order.addParameter().setName("invoice").setValue(new Reference(invoice));
+    order.addParameter().setName("patient").setValue(new Identifier().setSystem(CARD).setValue(headCard));
+    order.addParameter("description", new StringType("新农合参合缴费"));
+    HttpResponse<String> created = asHospital("/$create-payment", FHIR.newJsonParser().encodeResourceToString(order));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    HttpResponse<String> paid = raw.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+            + "/sandbox/payments/wechatpay/" + number + "/pay")).header("Authorization", "Bearer " + hospitalToken())
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(paid.statusCode()).as(paid.body()).isEqualTo(202);
+
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+    Coverage now = null;
+    while (java.time.Instant.now().isBefore(deadline)) {
+      now = FHIR.newJsonParser().parseResource(Coverage.class, get("/" + coverage).body());
+      if (now.getStatus() == Coverage.CoverageStatus.ACTIVE) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(now.getStatus()).isEqualTo(Coverage.CoverageStatus.ACTIVE);
+    assertThat(FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Invoice.class, get("/" + invoice).body())
+        .getStatus()).isEqualTo(org.hl7.fhir.r4.model.Invoice.InvoiceStatus.BALANCED);
   }
 
   @Test

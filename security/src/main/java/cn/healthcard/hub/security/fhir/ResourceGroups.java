@@ -24,9 +24,13 @@ public final class ResourceGroups {
       "AuditEvent", "Subscription", "CodeSystem", "ValueSet", "ConceptMap", "NamingSystem",
       "StructureDefinition", "SearchParameter", "OperationDefinition", "CapabilityStatement",
       "CompartmentDefinition", "ImplementationGuide", "StructureMap", "Consent", "PaymentReconciliation",
-      "PaymentNotice", "ClaimResponse", "ExplanationOfBenefit", "InsurancePlan");
+      "PaymentNotice");
 
-  /** The insurance's records: schemes, coverage, premiums, claims and their settlement, supervision findings. */
+  /**
+   * The insurance's records: schemes, coverage, premiums, claims and their settlement, supervision
+   * findings. Not hub-owned: hospitals also send other payers' claims and explanations of benefit
+   * (Synthea's records carry them); the scheme's own carry its settlement identifier.
+   */
   public static final Set<String> INSURANCE = Set.of(
       "InsurancePlan", "Coverage", "Invoice", "Claim", "ClaimResponse", "ExplanationOfBenefit", "DetectedIssue",
       "Group", "Patient");
