@@ -362,7 +362,11 @@ public class Insurance {
         ? Optional.empty()
         : costs.of(settled.diagnoses().get(0), settled.level().code(), settled.adjudication().setting().code());
     List<StoredFinding> found = new ArrayList<>();
-    for (Finding f : FundSupervision.evaluate(settled, around, person, scheme.rules(), usual)) {
+    java.util.Map<String, cn.healthcard.hub.insurance.supervision.QuantityStatistic> quantities = settled.diagnoses().isEmpty()
+        ? java.util.Map.of()
+        : costs.quantities(settled.diagnoses().get(0), settled.level().code(),
+            settled.adjudication().lines().stream().map(l -> l.item()).distinct().toList());
+    for (Finding f : FundSupervision.evaluate(settled, around, person, scheme.rules(), usual, quantities)) {
       findings.record(f, settled.id(), settled.cardNumber(), settled.county(), now).ifPresent(recorded -> {
         List<String> claims = new ArrayList<>();
         settled.claimResource().ifPresent(claims::add);

@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Cost statistics per principal diagnosis, level and setting ({@code hub.insurance_cost_statistic}). */
+/**
+ * Cost statistics per principal diagnosis, level and setting ({@code hub.insurance_cost_statistic})
+ * and quantity statistics per principal diagnosis, level and item ({@code hub.insurance_quantity_statistic}).
+ */
 public class CostStatistics {
 
   /** How far back settled claims count. */
@@ -30,7 +33,30 @@ public class CostStatistics {
             + " on conflict (diagnosis, level, setting) do update set claims = excluded.claims,"
             + " mean_fen = excluded.mean_fen, stddev_fen = excluded.stddev_fen, computed_at = excluded.computed_at")
         .param(now).param(Timestamp.from(clock.instant().minus(WINDOW))).update();
+    jdbc.sql("insert into hub.insurance_quantity_statistic (diagnosis, level, item, claims, mean_quantity,"
+            + " stddev_quantity, computed_at) select split_part(c.diagnoses, ' ', 1), c.level, l.item, count(*),"
+            + " avg(l.quantity), coalesce(stddev_samp(l.quantity), 0), ? from hub.insurance_claim c"
+            + " join hub.insurance_claim_line l on l.claim_id = c.id where c.status = 'settled' and c.service_from >= ?"
+            + " group by 1, 2, 3 on conflict (diagnosis, level, item) do update set claims = excluded.claims,"
+            + " mean_quantity = excluded.mean_quantity, stddev_quantity = excluded.stddev_quantity,"
+            + " computed_at = excluded.computed_at")
+        .param(now).param(Timestamp.from(clock.instant().minus(WINDOW))).update();
     return jdbc.sql("select count(*) from hub.insurance_cost_statistic").query(Integer.class).single();
+  }
+
+  /** What claims of this principal diagnosis at this level usually bill of each of these items. */
+  public java.util.Map<String, QuantityStatistic> quantities(String diagnosis, String level, java.util.Collection<String> items) {
+    java.util.Map<String, QuantityStatistic> found = new java.util.HashMap<>();
+    if (items.isEmpty()) {
+      return found;
+    }
+    jdbc.sql("select item, claims, mean_quantity, stddev_quantity from hub.insurance_quantity_statistic"
+            + " where diagnosis = ? and level = ? and item = any(?)")
+        .param(diagnosis).param(level).param(items.toArray(String[]::new))
+        .query((rs, n) -> found.put(rs.getString(1), new QuantityStatistic(rs.getString(1), rs.getInt(2),
+            rs.getDouble(3), rs.getDouble(4))))
+        .list();
+    return found;
   }
 
   public Optional<CostStatistic> of(String diagnosis, String level, String setting) {

@@ -33,6 +33,15 @@ public final class FundSupervision {
    */
   public static List<Finding> evaluate(SettledClaim claim, List<SettledClaim> others, PersonFacts person,
       SchemeRules rules, Optional<CostStatistic> usualCost) {
+    return evaluate(claim, others, person, rules, usualCost, java.util.Map.of());
+  }
+
+  /**
+   * @param usualQuantities what claims of this principal diagnosis usually bill of the claim's
+   *     items at this level, by item
+   */
+  public static List<Finding> evaluate(SettledClaim claim, List<SettledClaim> others, PersonFacts person,
+      SchemeRules rules, Optional<CostStatistic> usualCost, java.util.Map<String, QuantityStatistic> usualQuantities) {
     List<Finding> findings = new ArrayList<>();
     LocalDate day = LocalDate.ofInstant(claim.serviceFrom(), CHINA);
     LocalDate lastDay = LocalDate.ofInstant(claim.serviceTo(), CHINA);
@@ -98,6 +107,16 @@ public final class FundSupervision {
             "billed %.2f CNY where %d claims of %s at %s level average %.2f (standard deviation %.2f)",
             claim.adjudication().submittedFen() / 100.0, s.claims(), s.diagnosis(), s.level(), s.meanFen() / 100.0,
             s.stddevFen() / 100.0), List.of())));
+    List<String> heavy = claim.adjudication().lines().stream()
+        .filter(l -> usualQuantities.containsKey(l.item()) && usualQuantities.get(l.item()).outlier(l.quantity()))
+        .map(l -> String.format("%s x %s (usually %.1f)", l.item(), l.quantity().stripTrailingZeros().toPlainString(),
+            usualQuantities.get(l.item()).meanQuantity()))
+        .distinct().toList();
+    if (!heavy.isEmpty()) {
+      findings.add(new Finding(SupervisionRule.QUANTITY_OUTLIER, "quantities far above others' for "
+          + (claim.diagnoses().isEmpty() ? "the diagnosis" : claim.diagnoses().get(0)) + ": " + String.join(", ", heavy),
+          List.of()));
+    }
     return findings;
   }
 }

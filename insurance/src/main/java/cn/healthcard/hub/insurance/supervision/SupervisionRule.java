@@ -13,7 +13,8 @@ public enum SupervisionRule {
   AGE_CONTRADICTION("age-contradiction", "high", "Care before the birth date in the card number"),
   REPEATED_CLAIM("repeated-claim", "moderate", "The same bill from the same hospital again within 30 days"),
   SPLIT_ADMISSION("split-admission", "moderate", "Readmission within 24 hours of a discharge"),
-  COST_OUTLIER("cost-outlier", "low", "Cost far above others' for the diagnosis at this hospital level");
+  COST_OUTLIER("cost-outlier", "low", "Cost far above others' for the diagnosis at this hospital level"),
+  QUANTITY_OUTLIER("quantity-outlier", "low", "Quantities far above others' for the diagnosis at this hospital level");
 
   public static final String SYSTEM = "https://hub.healthcard.cn/fhir/CodeSystem/fund-supervision-rule";
 

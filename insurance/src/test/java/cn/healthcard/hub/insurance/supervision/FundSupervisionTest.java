@@ -130,6 +130,23 @@ class FundSupervisionTest {
   }
 
   @Test
+  void aQuantityFarAboveWhatTheDiagnosisUsuallyBillsIsFlagged() {
+    SettledClaim c = claim("Q1", "H1", MAN, CareSetting.INPATIENT, "2031-03-10T02:00:00Z", "2031-03-12T03:00:00Z",
+        "x", "y");
+    Map<String, QuantityStatistic> usual = Map.of(
+        "x", new QuantityStatistic("x", 40, 0.2, 0.1),
+        "y", new QuantityStatistic("y", 40, 1.0, 0.5));
+
+    List<Finding> found = FundSupervision.evaluate(c, List.of(), ALIVE, RULES, Optional.empty(), usual);
+
+    // x: 1 > 0.2 + 3 x 0.1; y: 1 is usual
+    assertThat(rules(found)).containsExactly(SupervisionRule.QUANTITY_OUTLIER);
+    assertThat(found.get(0).detail()).contains("x x 1").doesNotContain("y x");
+    assertThat(FundSupervision.evaluate(c, List.of(), ALIVE, RULES, Optional.empty(),
+        Map.of("x", new QuantityStatistic("x", 29, 0.2, 0.1)))).isEmpty();
+  }
+
+  @Test
   void aCostOutlierNeedsEnoughClaimsToSayWhatIsUsual() {
     SettledClaim c = claim("O1", "H1", MAN, CareSetting.INPATIENT, "2031-03-10T02:00:00Z", "2031-03-12T03:00:00Z", "x");
     CostStatistic usual = new CostStatistic("J18.9", "county", "inpatient", 30, 3_000.0, 1_000.0);
