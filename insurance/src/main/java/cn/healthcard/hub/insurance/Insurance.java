@@ -208,7 +208,7 @@ public class Insurance {
       LocalDate today = LocalDate.now(clock.withZone(Enrolments.CHINA));
       int lapsed = 0;
       for (Scheme scheme : schemes.latest()) {
-        for (Enrolment e : enrolments.lapseOverdue(today, scheme.premiumGraceDays())) {
+        for (Enrolment e : enrolments.lapseOverdue(scheme, today)) {
           refreshCoverage(scheme, e, e.patient());
           lapsed++;
         }

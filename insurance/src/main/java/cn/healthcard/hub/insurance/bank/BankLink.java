@@ -233,7 +233,14 @@ public class BankLink {
           if (kind.equals("premium-collection")) {
             Optional<String> invoice = insurance.enrolments().premium(reference).flatMap(p -> p.invoice());
             invoice.ifPresent(i -> detail.setRequest(new Reference("Invoice/" + i)));
-            invoice.ifPresent(i -> insurance.invoicePaid(i, at, "bank " + a.bankReference()));
+            String lapsed = insurance.enrolments().premium(reference).map(p -> p.status()).orElse("");
+            if ("lapsed".equals(lapsed)) {
+              // the money came after the premium lapsed: recorded, and the office refunds or enrols again
+              reconciliation.addProcessNote().setText("batch " + a.batch() + " line " + a.line() + ": premium "
+                  + reference + " had lapsed before the deduction; refund it or enrol the household again");
+            } else {
+              invoice.ifPresent(i -> insurance.invoicePaid(i, at, "bank " + a.bankReference()));
+            }
           } else {
             detail.setPayee(new Reference().setIdentifier(new Identifier().setSystem(HubCodeSystems.INSTITUTION)
                 .setValue(reference)));

@@ -135,11 +135,16 @@ public class Enrolments {
     return activated;
   }
 
-  /** Premiums unpaid past their due date and grace period lapse, and their pending enrolments with them. */
-  public List<Enrolment> lapseOverdue(LocalDate today, int graceDays) {
-    List<String> premiums = jdbc.sql("update hub.insurance_premium set status = 'lapsed' where status = 'due'"
-            + " and due_on + ? < ? returning id")
-        .param(graceDays).param(today).query(String.class).list();
+  /**
+   * A scheme's premiums unpaid past their due date and its grace period lapse, and their pending
+   * enrolments with them; a premium the partner bank has been asked to deduct waits for its answer.
+   */
+  public List<Enrolment> lapseOverdue(Scheme scheme, LocalDate today) {
+    List<String> premiums = jdbc.sql("update hub.insurance_premium p set status = 'lapsed' where p.status = 'due'"
+            + " and p.county = ? and p.year = ? and p.due_on + ? < ? and not exists (select 1 from"
+            + " hub.insurance_bank_line l where l.reference = p.id and l.status = 'sent') returning p.id")
+        .param(scheme.county()).param(scheme.year()).param(scheme.premiumGraceDays()).param(today)
+        .query(String.class).list();
     List<Enrolment> lapsed = new ArrayList<>();
     for (String premium : premiums) {
       for (Enrolment e : byPremium(premium)) {

@@ -90,6 +90,27 @@ class BankLinkTest {
   }
 
   @Test
+  void aPremiumWithTheBankDoesNotLapseWhileItWaitsForTheAnswer() {
+    HouseholdYearTest.CLOCK.set("2030-12-20T10:00:00");
+    bank.collectPremiums(HouseholdYearTest.COUNTY, "office");
+    InsuranceRepository.Household h = HouseholdYearTest.household();
+    Insurance.Enrolled enrolled = insurance.enrol(h.id(), Optional.of(HouseholdYearTest.YEAR), EnrolmentKind.REGULAR, "o");
+    BankLink.Batch batch = bank.collectPremiums(HouseholdYearTest.COUNTY, "office").orElseThrow();
+    String line = rows(batch).stream().filter(r -> r[2].equals(enrolled.premium().id())).findFirst().orElseThrow()[1];
+
+    // past the due date (2030-12-31) and the 30 days' grace
+    HouseholdYearTest.CLOCK.set("2031-02-15T10:00:00");
+    insurance.lapseOverdue();
+    assertThat(insurance.enrolments().premium(enrolled.premium().id()).orElseThrow().status()).isEqualTo("due");
+
+    bank.applyAnswer(answer(batch.id() + "," + line + ",paid,LATE01,2031-02-14T09:00:00+08:00,")
+        .getBytes(StandardCharsets.UTF_8), "late-" + batch.id());
+    assertThat(insurance.enrolments().premium(enrolled.premium().id()).orElseThrow().status()).isEqualTo("paid");
+    assertThat(insurance.enrolments().byPremium(enrolled.premium().id())).extracting(e -> e.status())
+        .containsOnly(EnrolmentStatus.ACTIVE);
+  }
+
+  @Test
   void anAnswerForALineTheHubNeverSentIsRefusedWhole() {
     MalformedBankFile refused = catchThrowableOfType(() -> bank.applyAnswer(
         answer("BBnosuchbatch,1,paid,X,2030-11-12T09:30:00+08:00,").getBytes(StandardCharsets.UTF_8), "bad.csv"),
