@@ -377,6 +377,22 @@ class InsuranceIT extends CardsIntegrationTest {
 
     HttpResponse<String> hospitalEnrols = asHospital("/Group/" + group + "/$enrol", "{\"resourceType\": \"Parameters\"}");
     assertThat(hospitalEnrols.statusCode()).isEqualTo(403);
+    // a hospital neither administers the schemes nor reviews findings; an office does not settle claims
+    HttpResponse<String> hospitalAdmin = raw.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+            + "/admin/insurance/providers/" + HOSPITAL)).header("Authorization", "Bearer " + hospitalToken())
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+            "{\"name\": \"x\", \"level\": \"province\", \"county\": \"210124\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(hospitalAdmin.statusCode()).isEqualTo(403);
+    HttpResponse<String> hospitalReviews = asHospital("/DetectedIssue/any/$review-finding",
+        "{\"resourceType\": \"Parameters\", \"parameter\": [{\"name\": \"decision\", \"valueCode\": \"confirm\"}]}");
+    assertThat(hospitalReviews.statusCode()).isEqualTo(403);
+    HttpResponse<String> officeSettles = raw.send(HttpRequest.newBuilder(URI.create(base() + "/Claim/$submit"))
+        .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + office)
+        .POST(HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(
+            claim("OFFICE-1", fakuNumber(false), false, new Object[] {"110200001", "A", "1", "10.00"})))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(officeSettles.statusCode()).isEqualTo(403);
   }
 
   @Test

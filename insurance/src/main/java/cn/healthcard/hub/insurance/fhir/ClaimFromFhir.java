@@ -63,11 +63,11 @@ public final class ClaimFromFhir {
   public static SubmittedClaim read(Claim claim, String institution) {
     String number = claimNumber(claim);
     String card = cardNumber(claim);
-    CareSetting setting = claim.getType().getCoding().stream()
-        .anyMatch(c -> "institutional".equals(c.getCode())) ? CareSetting.INPATIENT : CareSetting.OUTPATIENT;
     if (!claim.hasType()) {
       throw new ClaimRefused("Claim.type", "required: institutional (an admission) or professional (an outpatient visit)");
     }
+    CareSetting setting = claim.getType().getCoding().stream()
+        .anyMatch(c -> "institutional".equals(c.getCode())) ? CareSetting.INPATIENT : CareSetting.OUTPATIENT;
     if (!claim.hasBillablePeriod() || !claim.getBillablePeriod().hasStart()) {
       throw new ClaimRefused("Claim.billablePeriod.start", "when the care began is required");
     }
